@@ -1,0 +1,80 @@
+"""Reads of the program, shaped for the pages that show them."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import ConferenceDay, Edition, EditionRole, Organisation, ProgramItem
+
+CURRENT_EDITION_CACHE_KEY = "program:current-edition"
+
+
+def current_edition() -> Edition | None:
+    """The edition the public site shows. Cached: every page needs it, it rarely changes
+    (program.signals drops the cached copy whenever an edition is saved)."""
+    edition = cache.get(CURRENT_EDITION_CACHE_KEY)
+    if edition is None:
+        edition = Edition.objects.current()
+        if edition is not None:
+            cache.set(CURRENT_EDITION_CACHE_KEY, edition, timeout=60)
+    return edition
+
+
+def current_edition_or_404() -> Edition:
+    edition = current_edition()
+    if edition is None:
+        raise Http404("No current edition")
+    return edition
+
+
+def items_with_hosts(edition: Edition):
+    return (
+        ProgramItem.objects.filter(edition=edition)
+        .prefetch_related(Prefetch("hosts", queryset=Organisation.objects.order_by("name")))
+        .order_by("starts_at", "ends_at", "id")
+    )
+
+
+@dataclass
+class TimeSlot:
+    """Items that start at the same time are shown side by side."""
+
+    starts_at: object
+    items: list[ProgramItem] = field(default_factory=list)
+
+
+@dataclass
+class ProgramDay:
+    date: date
+    day: ConferenceDay | None
+    slots: list[TimeSlot] = field(default_factory=list)
+
+
+def program_by_day(edition: Edition) -> list[ProgramDay]:
+    """The whole program grouped by day and start time, in two queries (items, hosts)
+    plus one for the days, however many items there are."""
+    days = {d.date: d for d in ConferenceDay.objects.filter(edition=edition)}
+    result: list[ProgramDay] = []
+    for item in items_with_hosts(edition):
+        if not result or result[-1].date != item.day:
+            result.append(ProgramDay(date=item.day, day=days.get(item.day)))
+        slots = result[-1].slots
+        if not slots or slots[-1].starts_at != item.starts_at:
+            slots.append(TimeSlot(starts_at=item.starts_at))
+        slots[-1].items.append(item)
+    return result
+
+
+def roles_by_kind(edition: Edition) -> dict[str, list[EditionRole]]:
+    grouped: dict[str, list[EditionRole]] = {}
+    for role in EditionRole.objects.filter(edition=edition).select_related("organisation"):
+        grouped.setdefault(role.role, []).append(role)
+    return grouped
+
+
+def limited_items(items: Iterable[ProgramItem]) -> list[ProgramItem]:
+    return [item for item in items if item.is_limited]

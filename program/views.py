@@ -1,0 +1,40 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from . import ical, selectors
+from .models import EditionRole
+
+
+def home(request):
+    edition = selectors.current_edition_or_404()
+    roles = selectors.roles_by_kind(edition)
+    return render(
+        request,
+        "program/home.html",
+        {
+            "days": edition.days.all(),
+            "links": edition.links.all(),
+            "role_groups": [
+                (label, roles[value]) for value, label in EditionRole.Role.choices if value in roles
+            ],
+        },
+    )
+
+
+def program(request):
+    edition = selectors.current_edition_or_404()
+    return render(request, "program/program.html", {"program_days": selectors.program_by_day(edition)})
+
+
+def item_detail(request, slug: str):
+    edition = selectors.current_edition_or_404()
+    item = get_object_or_404(selectors.items_with_hosts(edition), slug=slug)
+    return render(request, "program/item_detail.html", {"item": item})
+
+
+def program_ics(request):
+    edition = selectors.current_edition_or_404()
+    body = ical.calendar_for_items(edition, selectors.items_with_hosts(edition), request)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="miejsca-otwarte-{edition.number}.ics"'
+    return response
