@@ -143,3 +143,10 @@ LOGGING = {
 
 # Admin lives at a path of the operator's choosing (a little less noise from scanners).
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# django-ratelimit counts in the default cache; with CACHE_URL on Redis the limits hold across servers.
+RATELIMIT_USE_CACHE = "default"
+
+# SQLite cannot defer unique constraints; there the services alone keep waiting-list positions
+# unique (writes are serialised). Production runs PostgreSQL, where the constraint exists.
+SILENCED_SYSTEM_CHECKS = ["models.W038"]

@@ -1,0 +1,44 @@
+"""What each e-mail shows. Rendered by the worker at send time, in the person's language."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from program.models import ProgramItem
+
+from . import tickets
+from .models import Booking, DayAttendance, OutgoingMail, Registration
+
+
+def mail_context(outgoing: OutgoingMail) -> dict:
+    registration = (
+        Registration.objects.select_related("edition")
+        .prefetch_related(
+            Prefetch("bookings", queryset=Booking.objects.select_related("item")),
+            Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
+        )
+        .get(pk=outgoing.registration_id)
+    )
+    bookings = list(registration.bookings.all())
+    context = {
+        "registration": registration,
+        "edition": registration.edition,
+        "bookings": bookings,
+        "days": list(registration.days.all()),
+        "manage_url": registration.get_absolute_manage_url(),
+        "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
+    }
+    if outgoing.kind == OutgoingMail.Kind.PROMOTION:
+        context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
+    if (
+        outgoing.kind
+        in (
+            OutgoingMail.Kind.CONFIRMATION,
+            OutgoingMail.Kind.PROMOTION,
+            OutgoingMail.Kind.CHANGED,
+        )
+        and registration.is_active
+    ):
+        pdf = tickets.ticket_pdf(registration, bookings)
+        filename = _("e-ticket") + f"-{registration.edition.number}.pdf"
+        context["attachments"] = [(filename, pdf, "application/pdf")]
+    return context

@@ -1,0 +1,437 @@
+"""Every change to a registration: sign-up, changes, cancellation, waiting lists and capacity.
+
+Views, admin actions and management commands call these functions and nothing else writes
+registrations. Locking follows one rule everywhere: do what needs no lock first, then lock the
+limited items (always in primary-key order, so two transactions never deadlock), decide, write,
+commit. The counters on ProgramItem are only changed under that lock; check constraints in the
+database back them up.
+"""
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, fields
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from program.models import ConferenceDay, Edition, ProgramItem
+
+from . import mail
+from .models import Booking, Consent, DayAttendance, OutgoingMail, Registration
+
+LOCK_TIMEOUT = "3s"
+
+
+class RegistrationError(Exception):
+    """A rule said no. `message` is for the person, in their language."""
+
+    MESSAGES = {
+        "closed": _("Registration is closed."),
+        "duplicate_email": _(
+            "This e-mail address is already registered for this edition. "
+            "Use “Send me my link again” to change your registration."
+        ),
+        "clash": _("“%(first)s” and “%(second)s” take place at the same time: choose one of them."),
+        "unknown_item": _("One of the chosen program items is not available."),
+        "no_day": _("Choose at least one day you will attend."),
+        "consent_required": _("You have to accept the participation terms and the privacy information."),
+        "cancelled": _("This registration has been cancelled."),
+        "busy": _("Many people are signing up right now. Please try again in a moment."),
+        "capacity_below_taken": _(
+            "The capacity cannot be lower than the %(taken)s seats already taken. "
+            "Ask people to move to another item first."
+        ),
+        "no_free_seat": _("There is no free seat on “%(item)s”: raise its capacity first."),
+        "waitlist_empty": _("Nobody is waiting for “%(item)s”."),
+        "not_limited": _("“%(item)s” has no capacity limit."),
+    }
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return str(self.MESSAGES[self.code]) % self.params
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person:
+    """The personal data a registration holds; the form's cleaned data fills it."""
+
+    first_name: str
+    last_name: str
+    email: str
+    town: str
+    voivodeship: str
+    phone: str = ""
+    organisation_name: str = ""
+    organisation_type: str = ""
+    role: str = ""
+    needs_wheelchair_access: bool = False
+    needs_sign_language: bool = False
+    needs_induction_loop: bool = False
+    needs_assistant: bool = False
+    accessibility_other: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping) -> "Person":
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+
+REQUIRED_CONSENTS = (Consent.Kind.TERMS, Consent.Kind.PRIVACY)
+
+
+# --- sign-up -----------------------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    edition: Edition,
+    person: Person,
+    day_ids: Collection[int],
+    item_ids: Collection[int],
+    consents: Mapping[str, bool],
+    language: str = "pl",
+    submission_key=None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register a person: each chosen limited item gives a seat if one is free at commit time,
+    otherwise the next place on its waiting list. The confirmation e-mail is queued in the same
+    transaction. A repeated `submission_key` (double click, back button) returns the first result."""
+    now = now or timezone.now()
+    if submission_key is not None:
+        existing = Registration.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if not edition.is_registration_open(now):
+        raise RegistrationError("closed")
+    if not all(consents.get(kind) for kind in REQUIRED_CONSENTS):
+        raise RegistrationError("consent_required")
+    items = _bookable_items(edition, item_ids)
+    days = _days_for(edition, day_ids, items)
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate must not spoil the transaction
+                registration = Registration.objects.create(
+                    edition=edition, submission_key=submission_key, language=language, **vars(person)
+                )
+        except IntegrityError as error:
+            # The same form sent twice at once: the first one won, show its result.
+            duplicate = Registration.objects.filter(submission_key=submission_key).first()
+            if submission_key is not None and duplicate is not None:
+                return duplicate
+            raise RegistrationError("duplicate_email") from error
+        DayAttendance.objects.bulk_create(DayAttendance(registration=registration, day=day) for day in days)
+        Consent.objects.bulk_create(
+            Consent(
+                registration=registration,
+                kind=kind,
+                granted=bool(consents.get(kind)),
+                text_version=edition.terms_version,
+            )
+            for kind in Consent.Kind.values
+        )
+        mail.queue(registration, OutgoingMail.Kind.CONFIRMATION)
+        _take_places(registration, items, now=now)  # last: the item locks are held until commit
+    return registration
+
+
+def _bookable_items(edition: Edition, item_ids: Collection[int]) -> list[ProgramItem]:
+    """The chosen limited items of this edition, refusing unknown ones and time clashes."""
+    item_ids = set(item_ids)
+    items = list(
+        ProgramItem.objects.filter(edition=edition, pk__in=item_ids, capacity__isnull=False).order_by(
+            "starts_at"
+        )
+    )
+    if len(items) != len(item_ids):
+        raise RegistrationError("unknown_item")
+    check_clashes(items)
+    return items
+
+
+def check_clashes(items: Iterable[ProgramItem]) -> None:
+    items = sorted(items, key=lambda item: (item.starts_at, item.pk))
+    for index, first in enumerate(items):
+        for second in items[index + 1 :]:
+            if second.starts_at >= first.ends_at:
+                break
+            raise RegistrationError("clash", first=first.title, second=second.title)
+
+
+def _days_for(
+    edition: Edition, day_ids: Collection[int], items: Iterable[ProgramItem]
+) -> list[ConferenceDay]:
+    """The chosen days plus every day on which a chosen item takes place."""
+    item_dates = {item.day for item in items}
+    days = [day for day in edition.days.all() if day.pk in set(day_ids) or day.date in item_dates]
+    if not days:
+        raise RegistrationError("no_day")
+    return days
+
+
+def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
+    """Lock the items' rows until commit. Primary-key order, so concurrent transactions queue
+    rather than deadlock; a bounded wait, so a stuck transaction shows "try again", not a hang."""
+    item_ids = sorted(set(item_ids))
+    if not item_ids:
+        return {}
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
+        return {item.pk: item for item in locked}
+    except OperationalError as error:
+        raise RegistrationError("busy") from error
+
+
+def _take_places(
+    registration: Registration, items: Iterable[ProgramItem], *, now: dt.datetime
+) -> list[Booking]:
+    """A seat on each item if one is free, otherwise the next waiting-list place."""
+    locked = _lock_items(item.pk for item in items)
+    bookings = []
+    for item in locked.values():
+        if item.seats_taken < item.capacity:
+            item.seats_taken += 1
+            bookings.append(
+                Booking(
+                    registration=registration, item=item, status=Booking.Status.CONFIRMED, confirmed_at=now
+                )
+            )
+        else:
+            item.waitlist_length += 1
+            bookings.append(
+                Booking(
+                    registration=registration,
+                    item=item,
+                    status=Booking.Status.WAITLISTED,
+                    waitlist_position=item.waitlist_length,
+                )
+            )
+    if bookings:
+        Booking.objects.bulk_create(bookings)
+        ProgramItem.objects.bulk_update(locked.values(), ["seats_taken", "waitlist_length"])
+    return bookings
+
+
+def _give_up_places(
+    bookings: Collection[Booking], locked: Mapping[int, ProgramItem], *, now: dt.datetime
+) -> None:
+    """Remove the bookings, close the gaps they leave on waiting lists, and hand freed seats to
+    the next people waiting. `locked` holds the items, locked by the caller."""
+    if not bookings:
+        return
+    Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).delete()
+    for booking in bookings:
+        item = locked[booking.item_id]
+        if booking.is_confirmed:
+            item.seats_taken -= 1
+        else:
+            Booking.objects.filter(
+                item=item, status=Booking.Status.WAITLISTED, waitlist_position__gt=booking.waitlist_position
+            ).update(waitlist_position=F("waitlist_position") - 1)
+            item.waitlist_length -= 1
+    touched = [locked[item_id] for item_id in {booking.item_id for booking in bookings}]
+    for item in touched:
+        _promote_waiting(item, now=now)
+    ProgramItem.objects.bulk_update(touched, ["seats_taken", "waitlist_length"])
+
+
+def _promote_waiting(item: ProgramItem, *, now: dt.datetime, limit: int | None = None) -> list[Booking]:
+    """Give the item's free seats to the first people on its waiting list, in order, and tell
+    them. The caller holds the item's lock and saves its counters."""
+    count = min(item.capacity - item.seats_taken, item.waitlist_length)
+    if limit is not None:
+        count = min(count, limit)
+    if count <= 0:
+        return []
+    promoted = list(
+        Booking.objects.filter(item=item, status=Booking.Status.WAITLISTED, waitlist_position__lte=count)
+        .select_related("registration")
+        .order_by("waitlist_position")
+    )
+    Booking.objects.filter(pk__in=[booking.pk for booking in promoted]).update(
+        status=Booking.Status.CONFIRMED, waitlist_position=None, confirmed_at=now
+    )
+    Booking.objects.filter(item=item, status=Booking.Status.WAITLISTED).update(
+        waitlist_position=F("waitlist_position") - count
+    )
+    item.seats_taken += count
+    item.waitlist_length -= count
+    for booking in promoted:
+        mail.queue(booking.registration, OutgoingMail.Kind.PROMOTION, {"item_id": item.pk})
+    return promoted
+
+
+# --- changes by the attendee -------------------------------------------------------------------
+
+
+def _locked_registration(registration: Registration) -> Registration:
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not locked.is_active:
+        raise RegistrationError("cancelled")
+    return locked
+
+
+def registration_update_person(*, registration: Registration, person: Person) -> Registration:
+    """Change the personal data (the e-mail address stays unique per edition)."""
+    with transaction.atomic():
+        registration = _locked_registration(registration)
+        for name, value in vars(person).items():
+            setattr(registration, name, value)
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as error:
+            raise RegistrationError("duplicate_email") from error
+        mail.queue(registration, OutgoingMail.Kind.CHANGED)
+    return registration
+
+
+def registration_change_items(
+    *,
+    registration: Registration,
+    item_ids: Collection[int],
+    day_ids: Collection[int] | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Set the person's limited items to `item_ids`: new ones get a seat or a waiting place, the
+    ones left out are given up (their seats go to the next people waiting). Items kept keep their
+    seat or place. Adding needs registration to be open; giving up is always possible."""
+    now = now or timezone.now()
+    edition = registration.edition
+    with transaction.atomic():
+        registration = _locked_registration(registration)
+        current = {booking.item_id: booking for booking in registration.bookings.all()}
+        wanted = set(item_ids)
+        added_ids = wanted - current.keys()
+        if added_ids and not edition.is_registration_open(now):
+            raise RegistrationError("closed")
+        kept_and_added = _bookable_items(edition, wanted)
+        added = [item for item in kept_and_added if item.pk in added_ids]
+        dropped = [booking for item_id, booking in current.items() if item_id not in wanted]
+        if day_ids is None:
+            day_ids = list(registration.days.values_list("day_id", flat=True))
+        _set_days(registration, _days_for(edition, day_ids, kept_and_added))
+        if not added and not dropped:
+            return registration
+        mail.queue(registration, OutgoingMail.Kind.CHANGED)
+        locked = _lock_items([*added_ids, *(booking.item_id for booking in dropped)])
+        _give_up_places(dropped, locked, now=now)
+        _take_places(registration, added, now=now)
+    return registration
+
+
+def _set_days(registration: Registration, days: list[ConferenceDay]) -> None:
+    wanted = {day.pk for day in days}
+    current = set(registration.days.values_list("day_id", flat=True))
+    registration.days.filter(day_id__in=current - wanted).delete()
+    DayAttendance.objects.bulk_create(
+        DayAttendance(registration=registration, day_id=day_id) for day_id in wanted - current
+    )
+
+
+def registration_cancel(
+    *, registration: Registration, now: dt.datetime | None = None, notify: bool = True
+) -> Registration:
+    """Cancel everything: seats go to the next people waiting, waiting places close up."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = _locked_registration(registration)
+        bookings = list(registration.bookings.all())
+        locked = _lock_items(booking.item_id for booking in bookings)
+        _give_up_places(bookings, locked, now=now)
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        if notify:
+            mail.queue(registration, OutgoingMail.Kind.CANCELLED)
+    return registration
+
+
+ANONYMISED_TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "organisation_name",
+    "role",
+    "accessibility_other",
+    "note",
+)
+
+
+def registration_anonymise(*, registration: Registration, now: dt.datetime | None = None) -> Registration:
+    """Erase the personal data (RODO) but keep what the counts need: the edition, days,
+    voivodeship, town and type of organisation. Seats are released first."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.is_active:
+            registration = registration_cancel(registration=registration, now=now, notify=False)
+        for name in ANONYMISED_TEXT_FIELDS:
+            setattr(registration, name, "")
+        registration.email = f"anonymised-{registration.public_id}@invalid"
+        registration.needs_wheelchair_access = registration.needs_sign_language = False
+        registration.needs_induction_loop = registration.needs_assistant = False
+        registration.anonymised_at = now
+        registration.save()
+        registration.mails.all().delete()
+    return registration
+
+
+def manage_link_send(*, edition: Edition, email: str) -> None:
+    """Queue the management link to the address if it has an active registration. Says nothing
+    either way, so nobody can learn who registered."""
+    registration = Registration.objects.filter(
+        edition=edition, email__iexact=email.strip(), status=Registration.Status.ACTIVE
+    ).first()
+    if registration is not None:
+        with transaction.atomic():
+            mail.queue(registration, OutgoingMail.Kind.MANAGE_LINK)
+
+
+# --- organisers ---------------------------------------------------------------------------------
+
+
+def item_set_capacity(
+    *, item: ProgramItem, capacity: int | None, now: dt.datetime | None = None
+) -> ProgramItem:
+    """Change an item's capacity. Raising it promotes people from the waiting list at once;
+    lowering it below the seats taken is refused: nobody is ever cancelled silently."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        item = _lock_items([item.pk])[item.pk]
+        if capacity is None:
+            if item.seats_taken or item.waitlist_length:
+                raise RegistrationError("capacity_below_taken", taken=item.seats_taken)
+        elif capacity < item.seats_taken:
+            raise RegistrationError("capacity_below_taken", taken=item.seats_taken)
+        item.capacity = capacity
+        if capacity is not None:
+            _promote_waiting(item, now=now)
+        item.save(update_fields=["capacity", "seats_taken", "waitlist_length"])
+    return item
+
+
+def waitlist_promote_next(*, item: ProgramItem, now: dt.datetime | None = None) -> Booking:
+    """Give the next free seat to the first person waiting (an organiser's action)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        item = _lock_items([item.pk])[item.pk]
+        if item.capacity is None:
+            raise RegistrationError("not_limited", item=item.title)
+        if item.waitlist_length == 0:
+            raise RegistrationError("waitlist_empty", item=item.title)
+        promoted = _promote_waiting(item, now=now, limit=1)
+        if not promoted:
+            raise RegistrationError("no_free_seat", item=item.title)
+        item.save(update_fields=["seats_taken", "waitlist_length"])
+    return promoted[0]
