@@ -267,6 +267,7 @@ def _promote_waiting(item: ProgramItem, *, now: dt.datetime, limit: int | None =
     item.seats_taken += count
     item.waitlist_length -= count
     for booking in promoted:
+        booking.status, booking.waitlist_position, booking.confirmed_at = Booking.Status.CONFIRMED, None, now
         mail.queue(booking.registration, OutgoingMail.Kind.PROMOTION, {"item_id": item.pk})
     return promoted
 
