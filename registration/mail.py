@@ -71,7 +71,7 @@ def send_outgoing_mail(mail_id: int) -> str:
     """Send one queued mail. Safe to run twice: a mail already sent or aborted is skipped."""
     with transaction.atomic():
         outgoing = (
-            OutgoingMail.objects.select_for_update(skip_locked=True)
+            OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("registration__edition")
             .filter(pk=mail_id)
             .first()

@@ -1,0 +1,79 @@
+"""Fifty people press "Register" at the same moment for a study visit with ten seats.
+
+Each thread has its own database connection, as each web server process would. The control
+test runs the same rush with the row lock switched off, and shows the race is real: without
+the lock the seats are overbooked, so the first test proves the lock, not luck."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from program.models import ProgramItem
+from registration import services
+from registration.models import Booking, OutgoingMail
+
+from .conftest import sign_up
+
+PEOPLE = 50
+SEATS = 10
+
+
+def rush(edition, item) -> list[Exception]:
+    barrier = threading.Barrier(PEOPLE)
+    errors: list[Exception] = []
+
+    def register(number: int):
+        try:
+            barrier.wait()
+            sign_up(edition, [item], email=f"rush{number}@example.com")
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(PEOPLE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.fixture
+def hot_item(edition):
+    item = ProgramItem.objects.get(edition=edition, slug="wizyta-kozlowka")
+    item.capacity = SEATS
+    item.save()
+    return item
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rush_never_overbooks_and_positions_are_gapless(edition, hot_item):
+    assert rush(edition, hot_item) == []
+
+    bookings = Booking.objects.filter(item=hot_item)
+    assert bookings.filter(status=Booking.Status.CONFIRMED).count() == SEATS
+    waiting = sorted(bookings.filter(status=Booking.Status.WAITLISTED).values_list("waitlist_position", flat=True))
+    assert waiting == list(range(1, PEOPLE - SEATS + 1))
+    hot_item.refresh_from_db()
+    assert (hot_item.seats_taken, hot_item.waitlist_length) == (SEATS, PEOPLE - SEATS)
+    assert OutgoingMail.objects.filter(kind="confirmation").count() == PEOPLE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_control_without_the_lock_the_rush_overbooks(edition, hot_item, monkeypatch):
+    """Reads the item without SELECT … FOR UPDATE and pauses between reading and writing,
+    as a slow request would. Every thread then sees the same free seats."""
+
+    def unlocked(item_ids):
+        items = {item.pk: item for item in ProgramItem.objects.filter(pk__in=list(item_ids))}
+        time.sleep(0.2)
+        return items
+
+    monkeypatch.setattr(services, "_lock_items", unlocked)
+    rush(edition, hot_item)
+
+    confirmed = Booking.objects.filter(item=hot_item, status=Booking.Status.CONFIRMED).count()
+    assert confirmed > SEATS

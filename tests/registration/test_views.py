@@ -1,0 +1,226 @@
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from registration.models import Booking, OutgoingMail, Registration
+
+from .conftest import send_queued_mail, sign_up
+
+REGISTER = "/registration/"
+
+
+def form_data(client, **overrides):
+    page = client.get(REGISTER).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    data = {
+        "first_name": "Łucja",
+        "last_name": "Wąsowska",
+        "email": "lucja@example.com",
+        "town": "Nowy Sącz",
+        "voivodeship": "lesser_poland",
+        "organisation_type": "ngo",
+        "accept_terms": "on",
+        "submission_key": key,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def client_pl(client):
+    client.cookies["django_language"] = "pl"
+    return client
+
+
+@pytest.mark.django_db
+class TestRegisterForm:
+    def test_form_shows_seats_left(self, client_pl, edition, visit):
+        sign_up(edition, [visit])
+        page = client_pl.get(REGISTER).content.decode()
+        assert visit.title in page
+        assert "19" in re.search(rf'data-seats-for="{visit.pk}">(.*?)</span>', page, re.S).group(1)
+
+    def test_sign_up_redirects_to_thanks_with_what_they_got(self, client_pl, edition, visit):
+        response = client_pl.post(REGISTER, form_data(client_pl, items=[visit.pk], days=[edition.days.last().pk]))
+        registration = Registration.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse(
+            "registration:thanks", kwargs={"public_id": registration.public_id, "token": registration.manage_token}
+        )
+        thanks = client_pl.get(response["Location"]).content.decode()
+        assert visit.title in thanks
+        assert registration.bookings.get().status == Booking.Status.CONFIRMED
+
+    def test_double_submit_registers_once(self, client_pl, edition, visit):
+        data = form_data(client_pl, items=[visit.pk])
+        first = client_pl.post(REGISTER, data)
+        second = client_pl.post(REGISTER, data)
+        assert first["Location"] == second["Location"]
+        assert Registration.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        ("overrides", "field", "message"),
+        [
+            ({"email": "not-an-email"}, "email", "Wprowadź poprawny adres email."),
+            ({"first_name": ""}, "first_name", "To pole jest wymagane."),
+            ({"first_name": "x" * 101}, "first_name", "Upewnij się, że ta wartość ma co najwyżej 100 znaków"),
+            ({"town": "Kraków\x00"}, "town", None),
+            ({"accept_terms": ""}, "accept_terms", None),
+            ({"voivodeship": "atlantis"}, "voivodeship", None),
+            ({"phone": "call me maybe"}, "phone", None),
+        ],
+    )
+    def test_bad_input_keeps_form_and_saves_nothing(self, client_pl, edition, overrides, field, message):
+        response = client_pl.post(REGISTER, form_data(client_pl, **overrides))
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert field in form.errors
+        if message:
+            assert message in " ".join(form.errors[field])
+        assert form.data["last_name"] == "Wąsowska"  # what the person typed stays
+        assert Registration.objects.count() == 0
+        assert "error-summary" in response.content.decode()
+
+    def test_clash_named_in_the_form(self, client_pl, edition, visit, other_visit):
+        response = client_pl.post(REGISTER, form_data(client_pl, items=[visit.pk, other_visit.pk]))
+        assert response.status_code == 400
+        errors = " ".join(response.context["form"].errors["items"])
+        assert visit.title in errors and other_visit.title in errors
+        assert Registration.objects.count() == 0
+
+    def test_duplicate_email_is_a_form_error(self, client_pl, edition):
+        sign_up(edition, email="lucja@example.com")
+        response = client_pl.post(REGISTER, form_data(client_pl, email="LUCJA@example.com"))
+        assert response.status_code == 400
+        assert "email" in response.context["form"].errors
+        assert Registration.objects.count() == 1
+
+    def test_honeypot(self, client_pl, edition):
+        response = client_pl.post(REGISTER, form_data(client_pl, website="http://spam.example"))
+        assert response.status_code == 400
+        assert Registration.objects.count() == 0
+
+    def test_rate_limit_per_ip(self, client_pl, edition):
+        cache.clear()
+        statuses = [client_pl.post(REGISTER, form_data(client_pl, email="bad")).status_code for _ in range(21)]
+        assert statuses[:20] == [400] * 20
+        assert statuses[20] == 429
+        assert Registration.objects.count() == 0
+
+    def test_closed_registration_accepts_nothing(self, client_pl, edition):
+        edition.registration_closes_at = edition.registration_opens_at.replace(year=edition.registration_opens_at.year - 1)
+        edition.registration_opens_at = edition.registration_closes_at.replace(month=1, day=1)
+        edition.save()
+        response = client_pl.post(REGISTER, form_data(client_pl))
+        assert "Rejestracja jest zamknięta." in response.content.decode()
+        assert Registration.objects.count() == 0
+
+    def test_csrf_required(self, edition):
+        from django.test import Client
+
+        strict = Client(enforce_csrf_checks=True)
+        response = strict.post(REGISTER, {"first_name": "A"})
+        assert response.status_code == 403
+        assert Registration.objects.count() == 0
+
+
+@pytest.mark.django_db
+class TestResendLink:
+    def test_same_answer_for_known_and_unknown_address(self, client_pl, edition):
+        sign_up(edition, email="known@example.com")
+        OutgoingMail.objects.all().delete()
+        known = client_pl.post("/registration/link/", {"email": "known@example.com"})
+        unknown = client_pl.post("/registration/link/", {"email": "unknown@example.com"})
+        strip = lambda r: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode())  # noqa: E731
+        assert known.status_code == unknown.status_code == 200
+        assert strip(known) == strip(unknown)
+        assert OutgoingMail.objects.filter(kind="manage_link").count() == 1
+
+    def test_rate_limited(self, client_pl, edition):
+        statuses = [client_pl.post("/registration/link/", {"email": "a@example.com"}).status_code for _ in range(6)]
+        assert statuses == [200] * 5 + [429]
+
+
+@pytest.mark.django_db
+class TestManagePage:
+    def test_forged_or_truncated_token_is_404(self, client_pl, edition):
+        registration = sign_up(edition)
+        url = registration.get_manage_url()
+        assert client_pl.get(url).status_code == 200
+        for bad in (url.replace(registration.manage_token, "x" * 43), url.replace(registration.manage_token, registration.manage_token[:-1])):
+            assert client_pl.get(bad).status_code == 404
+
+    def test_switch_visit_and_cancel(self, client_pl, edition, visit, other_visit):
+        registration = sign_up(edition, [visit])
+        url = registration.get_manage_url()
+        response = client_pl.post(url, {"action": "items", "items-items": [other_visit.pk], "items-days": [edition.days.first().pk]})
+        assert response.status_code == 302
+        assert list(registration.bookings.values_list("item_id", flat=True)) == [other_visit.pk]
+        client_pl.post(url, {"action": "cancel"})
+        registration.refresh_from_db()
+        assert registration.status == Registration.Status.CANCELLED
+        assert "Twoja rejestracja została anulowana." in client_pl.get(url).content.decode()
+
+    def test_ticket_pdf_keeps_polish_letters(self, client_pl, edition, visit):
+        registration = sign_up(edition, [visit], first_name="Źdźbło", last_name="Ćwiękała-Łężna")
+        response = client_pl.get(reverse("registration:ticket_pdf", kwargs={"public_id": registration.public_id, "token": registration.manage_token}))
+        text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+        assert "Źdźbło Ćwiękała-Łężna" in text
+        assert registration.ticket_code[:4] in text
+        assert registration.email not in text
+
+    def test_ticket_page_shows_qr_of_ticket_code(self, client_pl, edition):
+        registration = sign_up(edition)
+        page = client_pl.get(reverse("registration:ticket", kwargs={"public_id": registration.public_id, "token": registration.manage_token})).content.decode()
+        assert "<svg" in page
+        assert registration.email not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+    def test_calendar_has_my_confirmed_items(self, client_pl, edition, visit):
+        registration = sign_up(edition, [visit])
+        body = client_pl.get(reverse("registration:calendar", kwargs={"public_id": registration.public_id, "token": registration.manage_token})).content
+        events = Calendar.from_ical(body).walk("VEVENT")
+        assert [str(e["summary"]) for e in events] == [visit.title]
+
+    def test_download_and_delete_my_data(self, client_pl, edition, visit):
+        registration = sign_up(edition, [visit], first_name="Grażyna")
+        url = registration.get_manage_url()
+        data = client_pl.get(reverse("registration:data", kwargs={"public_id": registration.public_id, "token": registration.manage_token})).json()
+        assert data["registration"]["first_name"] == "Grażyna"
+        assert data["bookings"][0]["item"] == visit.title
+        response = client_pl.post(url, {"action": "delete"})
+        assert response.status_code == 200
+        registration.refresh_from_db()
+        assert registration.first_name == "" and registration.anonymised_at is not None
+        assert client_pl.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_confirmation_mail_has_link_and_ticket(mailoutbox, edition, visit):
+    registration = sign_up(edition, [visit], first_name="Jolanta")
+    assert send_queued_mail() == 1
+    (message,) = mailoutbox
+    assert message.to == [registration.email]
+    assert "Jolanta" in message.body
+    assert registration.get_absolute_manage_url() in message.body
+    html = message.alternatives[0][0]
+    assert registration.get_absolute_manage_url() in html
+    assert [a[2] for a in message.attachments] == ["application/pdf"]
+    assert OutgoingMail.objects.get().state == OutgoingMail.State.SENT
+
+
+@pytest.mark.django_db
+def test_mail_failure_is_retried_later(monkeypatch, edition):
+    from django_tasks_db.models import DBTaskResult
+
+    sign_up(edition)
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda self: (_ for _ in ()).throw(ConnectionRefusedError("down")))
+    assert send_queued_mail() == 0
+    mail = OutgoingMail.objects.get()
+    assert (mail.state, mail.attempts) == (OutgoingMail.State.AWAITING_RETRY, 1)
+    retry_job = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert retry_job.run_after == mail.next_attempt_at
