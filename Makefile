@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Commands that must work without a SECRET_KEY (catalogues, local server).
 DEV_ENV := DEBUG=1
-I18N_IGNORE := --ignore=.venv --ignore=$(VENV) --ignore=node_modules --ignore=staticfiles --ignore=tests
+I18N_IGNORE := $(sort --ignore=.venv --ignore=$(VENV)) --ignore=node_modules --ignore=staticfiles --ignore=tests
 
 .PHONY: help install run test lint format messages compilemessages services clean
 
