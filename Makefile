@@ -69,6 +69,6 @@ format: install
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache *.egg-info build
 	find locale -name '*.mo' -delete 2>/dev/null || true
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
