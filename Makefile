@@ -1,0 +1,74 @@
+# Everyday commands. `make run` serves the site, `make test` runs every check CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+# Reinstalled only when pyproject.toml changes.
+STAMP := $(VENV)/.installed-miejsca-otwarte
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Commands that must work without a SECRET_KEY (catalogues, local server).
+DEV_ENV := DEBUG=1
+I18N_IGNORE := $(sort --ignore=.venv --ignore=$(VENV)) --ignore=node_modules --ignore=staticfiles --ignore=tests
+
+.PHONY: help install run test lint format messages compilemessages services clean
+
+help:
+	@echo "make run    install everything, load the 2023 program (dates moved to the upcoming"
+	@echo "            29-30 Nov) and serve it at http://$(HOST):$(PORT) with the task worker"
+	@echo "make test   install everything, make sure PostgreSQL and chromium are there, run"
+	@echo "            pytest on PostgreSQL, ruff check and ruff format --check"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make format ruff format and ruff check --fix"
+	@echo "make messages  update locale/*/LC_MESSAGES/django.po from the code and compile them"
+	@echo "make clean  remove the virtualenv, compiled catalogues, collected static files"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+install: $(STAMP)
+
+compilemessages: install
+	$(DEV_ENV) $(PY) manage.py compilemessages $(I18N_IGNORE) -v 0
+
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l pl -l en --no-obsolete $(I18N_IGNORE)
+	$(DEV_ENV) $(PY) manage.py compilemessages $(I18N_IGNORE) -v 0
+
+services:
+	scripts/ensure-services.sh
+
+run: compilemessages
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_edition --upcoming
+	@echo "Serving http://$(HOST):$(PORT)/ — the task worker prints queued e-mails here. Ctrl-C stops both."
+	export $(DEV_ENV); \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install services compilemessages
+	$(PY) -m pytest
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache *.egg-info build
+	find locale -name '*.mo' -delete 2>/dev/null || true
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
