@@ -198,7 +198,8 @@ class ProgramItem(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="item_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(capacity__isnull=True, seats_taken=0) | Q(seats_taken__lte=models.F("capacity")),
+                condition=Q(capacity__isnull=True, seats_taken=0, waitlist_length=0)
+                | Q(capacity__isnull=False, seats_taken__lte=models.F("capacity")),
                 name="item_never_overbooked",
             ),
         ]

@@ -66,16 +66,6 @@ def test_item_can_be_full_but_never_overbooked():
     assert item.seats_left == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason=(
-        "item_never_overbooked: for capacity NULL, `seats_taken <= capacity` is NULL, and a CHECK "
-        "passes on NULL, so the `capacity IS NULL AND seats_taken = 0` branch is never enforced. "
-        "Needs `Q(capacity__isnull=True, seats_taken=0) | Q(capacity__isnull=False, seats_taken__lte=...)` "
-        "in program/models.py (owned by the registration work)."
-    ),
-)
 def test_item_open_to_all_takes_no_seats():
     item = make_item(capacity=None)
 

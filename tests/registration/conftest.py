@@ -2,7 +2,6 @@ import itertools
 import json
 
 import pytest
-from django.core.cache import cache
 
 from program.models import ProgramItem
 from program.services import EDITIONS_DIR, edition_load
@@ -11,13 +10,6 @@ from registration.mail import send_outgoing_mail
 from registration.models import OutgoingMail
 
 _emails = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -55,7 +55,9 @@ def test_rush_never_overbooks_and_positions_are_gapless(edition, hot_item):
 
     bookings = Booking.objects.filter(item=hot_item)
     assert bookings.filter(status=Booking.Status.CONFIRMED).count() == SEATS
-    waiting = sorted(bookings.filter(status=Booking.Status.WAITLISTED).values_list("waitlist_position", flat=True))
+    waiting = sorted(
+        bookings.filter(status=Booking.Status.WAITLISTED).values_list("waitlist_position", flat=True)
+    )
     assert waiting == list(range(1, PEOPLE - SEATS + 1))
     hot_item.refresh_from_db()
     assert (hot_item.seats_taken, hot_item.waitlist_length) == (SEATS, PEOPLE - SEATS)

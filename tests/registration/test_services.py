@@ -61,7 +61,10 @@ class TestSignUp:
     def test_required_consents(self, edition):
         with pytest.raises(services.RegistrationError) as error:
             services.registration_create(
-                edition=edition, person=person(), day_ids=[edition.days.first().pk], item_ids=[],
+                edition=edition,
+                person=person(),
+                day_ids=[edition.days.first().pk],
+                item_ids=[],
                 consents={"terms": True, "privacy": False},
             )
         assert error.value.code == "consent_required"
@@ -89,10 +92,15 @@ class TestSignUp:
 
     def test_item_days_are_added(self, edition, evening):
         registration = services.registration_create(
-            edition=edition, person=person(), day_ids=[edition.days.last().pk], item_ids=[evening.pk],
+            edition=edition,
+            person=person(),
+            day_ids=[edition.days.last().pk],
+            item_ids=[evening.pk],
             consents=ALL_CONSENTS,
         )
-        assert sorted(d.day.date for d in registration.days.all()) == sorted(d.date for d in edition.days.all())
+        assert sorted(d.day.date for d in registration.days.all()) == sorted(
+            d.date for d in edition.days.all()
+        )
 
     def test_unknown_or_unlimited_item_refused(self, edition):
         open_item = ProgramItem.objects.get(edition=edition, slug="inauguracja")
@@ -104,7 +112,10 @@ class TestSignUp:
             assert error.value.code == "unknown_item"
 
     def test_closed_before_opening_and_after_closing(self, edition):
-        for moment in (edition.registration_opens_at - dt.timedelta(seconds=1), edition.registration_closes_at):
+        for moment in (
+            edition.registration_opens_at - dt.timedelta(seconds=1),
+            edition.registration_closes_at,
+        ):
             with pytest.raises(services.RegistrationError) as error:
                 sign_up(edition, now=moment)
             assert error.value.code == "closed"
@@ -113,8 +124,12 @@ class TestSignUp:
     def test_same_submission_twice_registers_once(self, edition, visit):
         key = "6b0c3a1e-9a7c-4c2e-8d43-1f7f1d2b8e11"
         kwargs = dict(
-            edition=edition, person=person(email="twice@example.com"), day_ids=[], item_ids=[visit.pk],
-            consents=ALL_CONSENTS, submission_key=key,
+            edition=edition,
+            person=person(email="twice@example.com"),
+            day_ids=[],
+            item_ids=[visit.pk],
+            consents=ALL_CONSENTS,
+            submission_key=key,
         )
         first = services.registration_create(**kwargs)
         second = services.registration_create(**kwargs)
@@ -178,7 +193,11 @@ class TestWaitingList:
         fill(visit, 1, edition)
         first, second, third = fill(visit, 3, edition)
         services.item_set_capacity(item=visit, capacity=3)
-        assert [r.bookings.get().status for r in (first, second, third)] == ["confirmed", "confirmed", "waitlisted"]
+        assert [r.bookings.get().status for r in (first, second, third)] == [
+            "confirmed",
+            "confirmed",
+            "waitlisted",
+        ]
         assert positions(visit) == [(third.email, 1)]
 
     def test_capacity_below_taken_refused(self, edition, visit):
@@ -205,7 +224,9 @@ class TestWaitingList:
         registration = sign_up(edition, [visit])
         later = edition.registration_closes_at + dt.timedelta(hours=1)
         with pytest.raises(services.RegistrationError):
-            services.registration_change_items(registration=registration, item_ids=[visit.pk, evening.pk], now=later)
+            services.registration_change_items(
+                registration=registration, item_ids=[visit.pk, evening.pk], now=later
+            )
         services.registration_change_items(registration=registration, item_ids=[], now=later)
         assert registration.bookings.count() == 0
 
@@ -216,17 +237,26 @@ class TestPersonalData:
         sign_up(edition, email="taken@example.com")
         registration = sign_up(edition)
         with pytest.raises(services.RegistrationError) as error:
-            services.registration_update_person(registration=registration, person=person(email="TAKEN@example.com"))
+            services.registration_update_person(
+                registration=registration, person=person(email="TAKEN@example.com")
+            )
         assert error.value.code == "duplicate_email"
 
     def test_anonymise_releases_seats_and_erases_data(self, edition, visit):
         visit.capacity = 1
         visit.save()
-        registration = sign_up(edition, [visit], note="Proszę o miejsce przy wejściu", phone="+48 600 100 200")
+        registration = sign_up(
+            edition, [visit], note="Proszę o miejsce przy wejściu", phone="+48 600 100 200"
+        )
         (waiting,) = fill(visit, 1, edition)
         services.registration_anonymise(registration=registration)
         registration.refresh_from_db()
-        assert (registration.first_name, registration.last_name, registration.phone, registration.note) == ("", "", "", "")
+        assert (registration.first_name, registration.last_name, registration.phone, registration.note) == (
+            "",
+            "",
+            "",
+            "",
+        )
         assert registration.email.endswith("@invalid")
         assert registration.status == Registration.Status.CANCELLED
         assert (registration.voivodeship, registration.organisation_type) == ("lesser_poland", "ngo")

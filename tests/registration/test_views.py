@@ -7,6 +7,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from program.models import ConferenceDay
 from registration.models import Booking, OutgoingMail, Registration
 
 from .conftest import send_queued_mail, sign_up
@@ -26,6 +27,7 @@ def form_data(client, **overrides):
         "organisation_type": "ngo",
         "accept_terms": "on",
         "submission_key": key,
+        "days": [ConferenceDay.objects.order_by("date").last().pk],
     }
     data.update(overrides)
     return data
@@ -46,11 +48,14 @@ class TestRegisterForm:
         assert "19" in re.search(rf'data-seats-for="{visit.pk}">(.*?)</span>', page, re.S).group(1)
 
     def test_sign_up_redirects_to_thanks_with_what_they_got(self, client_pl, edition, visit):
-        response = client_pl.post(REGISTER, form_data(client_pl, items=[visit.pk], days=[edition.days.last().pk]))
+        response = client_pl.post(
+            REGISTER, form_data(client_pl, items=[visit.pk], days=[edition.days.last().pk])
+        )
         registration = Registration.objects.get()
         assert response.status_code == 302
         assert response["Location"] == reverse(
-            "registration:thanks", kwargs={"public_id": registration.public_id, "token": registration.manage_token}
+            "registration:thanks",
+            kwargs={"public_id": registration.public_id, "token": registration.manage_token},
         )
         thanks = client_pl.get(response["Location"]).content.decode()
         assert visit.title in thanks
@@ -107,16 +112,22 @@ class TestRegisterForm:
 
     def test_rate_limit_per_ip(self, client_pl, edition):
         cache.clear()
-        statuses = [client_pl.post(REGISTER, form_data(client_pl, email="bad")).status_code for _ in range(21)]
+        statuses = [
+            client_pl.post(REGISTER, form_data(client_pl, email="bad")).status_code for _ in range(21)
+        ]
         assert statuses[:20] == [400] * 20
         assert statuses[20] == 429
         assert Registration.objects.count() == 0
 
     def test_closed_registration_accepts_nothing(self, client_pl, edition):
-        edition.registration_closes_at = edition.registration_opens_at.replace(year=edition.registration_opens_at.year - 1)
+        edition.registration_closes_at = edition.registration_opens_at.replace(
+            year=edition.registration_opens_at.year - 1
+        )
         edition.registration_opens_at = edition.registration_closes_at.replace(month=1, day=1)
         edition.save()
-        response = client_pl.post(REGISTER, form_data(client_pl))
+        response = client_pl.post(
+            REGISTER, {"first_name": "Anna", "email": "anna@example.com", "accept_terms": "on"}
+        )
         assert "Rejestracja jest zamknięta." in response.content.decode()
         assert Registration.objects.count() == 0
 
@@ -142,7 +153,9 @@ class TestResendLink:
         assert OutgoingMail.objects.filter(kind="manage_link").count() == 1
 
     def test_rate_limited(self, client_pl, edition):
-        statuses = [client_pl.post("/registration/link/", {"email": "a@example.com"}).status_code for _ in range(6)]
+        statuses = [
+            client_pl.post("/registration/link/", {"email": "a@example.com"}).status_code for _ in range(6)
+        ]
         assert statuses == [200] * 5 + [429]
 
 
@@ -152,13 +165,18 @@ class TestManagePage:
         registration = sign_up(edition)
         url = registration.get_manage_url()
         assert client_pl.get(url).status_code == 200
-        for bad in (url.replace(registration.manage_token, "x" * 43), url.replace(registration.manage_token, registration.manage_token[:-1])):
+        for bad in (
+            url.replace(registration.manage_token, "x" * 43),
+            url.replace(registration.manage_token, registration.manage_token[:-1]),
+        ):
             assert client_pl.get(bad).status_code == 404
 
     def test_switch_visit_and_cancel(self, client_pl, edition, visit, other_visit):
         registration = sign_up(edition, [visit])
         url = registration.get_manage_url()
-        response = client_pl.post(url, {"action": "items", "items-items": [other_visit.pk], "items-days": [edition.days.first().pk]})
+        response = client_pl.post(
+            url, {"action": "items", "items-items": [other_visit.pk], "items-days": [edition.days.first().pk]}
+        )
         assert response.status_code == 302
         assert list(registration.bookings.values_list("item_id", flat=True)) == [other_visit.pk]
         client_pl.post(url, {"action": "cancel"})
@@ -168,7 +186,12 @@ class TestManagePage:
 
     def test_ticket_pdf_keeps_polish_letters(self, client_pl, edition, visit):
         registration = sign_up(edition, [visit], first_name="Źdźbło", last_name="Ćwiękała-Łężna")
-        response = client_pl.get(reverse("registration:ticket_pdf", kwargs={"public_id": registration.public_id, "token": registration.manage_token}))
+        response = client_pl.get(
+            reverse(
+                "registration:ticket_pdf",
+                kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+            )
+        )
         text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
         assert "Źdźbło Ćwiękała-Łężna" in text
         assert registration.ticket_code[:4] in text
@@ -176,20 +199,35 @@ class TestManagePage:
 
     def test_ticket_page_shows_qr_of_ticket_code(self, client_pl, edition):
         registration = sign_up(edition)
-        page = client_pl.get(reverse("registration:ticket", kwargs={"public_id": registration.public_id, "token": registration.manage_token})).content.decode()
+        page = client_pl.get(
+            reverse(
+                "registration:ticket",
+                kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+            )
+        ).content.decode()
         assert "<svg" in page
         assert registration.email not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
 
     def test_calendar_has_my_confirmed_items(self, client_pl, edition, visit):
         registration = sign_up(edition, [visit])
-        body = client_pl.get(reverse("registration:calendar", kwargs={"public_id": registration.public_id, "token": registration.manage_token})).content
+        body = client_pl.get(
+            reverse(
+                "registration:calendar",
+                kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+            )
+        ).content
         events = Calendar.from_ical(body).walk("VEVENT")
         assert [str(e["summary"]) for e in events] == [visit.title]
 
     def test_download_and_delete_my_data(self, client_pl, edition, visit):
         registration = sign_up(edition, [visit], first_name="Grażyna")
         url = registration.get_manage_url()
-        data = client_pl.get(reverse("registration:data", kwargs={"public_id": registration.public_id, "token": registration.manage_token})).json()
+        data = client_pl.get(
+            reverse(
+                "registration:data",
+                kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+            )
+        ).json()
         assert data["registration"]["first_name"] == "Grażyna"
         assert data["bookings"][0]["item"] == visit.title
         response = client_pl.post(url, {"action": "delete"})
@@ -218,7 +256,10 @@ def test_mail_failure_is_retried_later(monkeypatch, edition):
     from django_tasks_db.models import DBTaskResult
 
     sign_up(edition)
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda self: (_ for _ in ()).throw(ConnectionRefusedError("down")))
+    monkeypatch.setattr(
+        "django.core.mail.EmailMultiAlternatives.send",
+        lambda self: (_ for _ in ()).throw(ConnectionRefusedError("down")),
+    )
     assert send_queued_mail() == 0
     mail = OutgoingMail.objects.get()
     assert (mail.state, mail.attempts) == (OutgoingMail.State.AWAITING_RETRY, 1)
