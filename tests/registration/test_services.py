@@ -2,11 +2,10 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from program.models import ProgramItem
 from registration import services
-from registration.models import Booking, Consent, OutgoingMail, Registration
+from registration.models import Booking, OutgoingMail, Registration
 
 from .conftest import ALL_CONSENTS, person, sign_up
 
@@ -123,14 +122,14 @@ class TestSignUp:
 
     def test_same_submission_twice_registers_once(self, edition, visit):
         key = "6b0c3a1e-9a7c-4c2e-8d43-1f7f1d2b8e11"
-        kwargs = dict(
-            edition=edition,
-            person=person(email="twice@example.com"),
-            day_ids=[],
-            item_ids=[visit.pk],
-            consents=ALL_CONSENTS,
-            submission_key=key,
-        )
+        kwargs = {
+            "edition": edition,
+            "person": person(email="twice@example.com"),
+            "day_ids": [],
+            "item_ids": [visit.pk],
+            "consents": ALL_CONSENTS,
+            "submission_key": key,
+        }
         first = services.registration_create(**kwargs)
         second = services.registration_create(**kwargs)
         assert first.pk == second.pk
