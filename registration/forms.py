@@ -57,7 +57,8 @@ class PersonForm(forms.ModelForm):
         }
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields["voivodeship"].choices = [("", _("— choose —")), *self.fields["voivodeship"].choices[1:]]
+        for name in ("voivodeship", "organisation_type"):
+            self.fields[name].choices = [("", _("— choose —")), *self.fields[name].choices[1:]]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

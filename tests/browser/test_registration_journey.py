@@ -46,7 +46,8 @@ def test_sign_up_manage_switch_and_cancel(page, live_server, upcoming_edition, m
     expect(page.get_by_text("Twój program został zapisany.")).to_be_visible()
 
     registration = Registration.objects.get(email="jozefina@example.com")
-    assert list(registration.bookings.values_list("item_id", "status")) == [(other.pk, Booking.Status.CONFIRMED)]
+    bookings = list(registration.bookings.values_list("item_id", "status"))
+    assert bookings == [(other.pk, Booking.Status.CONFIRMED)]
 
     page.get_by_role("button", name="Anuluj moją rejestrację").click()
     expect(page.get_by_text("Twoja rejestracja została anulowana.")).to_be_visible()
