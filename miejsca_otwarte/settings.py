@@ -146,6 +146,9 @@ LOGGING = {
 
 # Admin lives at a path of the operator's choosing (a little less noise from scanners).
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+# History is for reading: reverting a row would bypass the services and their counters.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Staff pages (check-in, exports) sign in through the admin's login page.
 LOGIN_URL = "admin:login"
 
