@@ -70,12 +70,12 @@ def dashboard(edition: Edition) -> Dashboard:
         _("Registrations"),
         [
             Figure(
-                _("active"),
+                Registration.Status.ACTIVE.label,
                 statuses["active"],
                 _changelist(Registration, status__exact=Registration.Status.ACTIVE, **in_edition),
             ),
             Figure(
-                _("cancelled"),
+                Registration.Status.CANCELLED.label,
                 statuses["cancelled"],
                 _changelist(Registration, status__exact=Registration.Status.CANCELLED, **in_edition),
             ),
