@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -37,6 +38,8 @@ def neutralise(value):
 
 
 def _cell(value):
+    if isinstance(value, Promise):  # lazy translations, e.g. choice labels
+        value = str(value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
@@ -259,7 +262,7 @@ def funder_report(*, edition: Edition) -> list[Sheet]:
     )
     return [
         Sheet(
-            title=_("Summary"),
+            title=_("Totals"),
             headers=[_("Figure"), _("Participants")],
             rows=[
                 [_("Participants"), totals["all"]],
