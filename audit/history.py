@@ -11,6 +11,10 @@ the day rows created at sign-up — and for promotions from the waiting list (th
 flip) and the mail worker's state changes. A promotion is still traceable: it queues a
 "seat from the waiting list" mail with `.create()`, which is recorded with the item and the user.
 Admin actions also write Django's admin log with the user.
+
+Known gap (RODO): `registration_anonymise` erases the registration's personal data but its
+history rows (and the deleted mails' rows) still hold the old values. It should also blank the
+personal columns of `Registration.history` for that id — a change to registration.services.
 """
 
 import simple_history
