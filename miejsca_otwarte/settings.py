@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "localflavor",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "program",
     "registration",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # audit entries name the user
 ]
 
 ROOT_URLCONF = "miejsca_otwarte.urls"
@@ -143,6 +146,11 @@ LOGGING = {
 
 # Admin lives at a path of the operator's choosing (a little less noise from scanners).
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+# History is for reading: reverting a row would bypass the services and their counters.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Staff pages (check-in, exports) sign in through the admin's login page.
+LOGIN_URL = "admin:login"
 
 # django-ratelimit counts in the default cache; with CACHE_URL on Redis the limits hold across servers.
 RATELIMIT_USE_CACHE = "default"

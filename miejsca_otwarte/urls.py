@@ -2,9 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from registration.staff_views import dashboard
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard), name="admin_dashboard"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("staff/", include("registration.staff_urls")),
     path("registration/", include("registration.urls")),
     path("", include("program.urls")),
 ]

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from registration import services
+from registration.admin_support import refusal, refusals_as_messages
 
 from .models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
 
@@ -22,7 +26,7 @@ class EditionRoleInline(TranslationStackedInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(TranslationAdmin):
+class EditionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = [
         "number",
         "title",
@@ -75,24 +79,80 @@ class DayFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgramItem)
-class ProgramItemAdmin(TranslationAdmin):
+class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = [
         "title",
         "kind",
         "starts_at",
-        "ends_at",
         "capacity",
         "seats_taken",
+        "seats_free",
         "waitlist_length",
         "needs_confirmation",
     ]
+    list_editable = ["capacity"]
     list_filter = ["edition", DayFilter, "kind", NeedsConfirmationFilter]
     search_fields = ["title", "description", "place", "hosts__name"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["hosts"]
     readonly_fields = ["seats_taken", "waitlist_length"]
     prepopulated_fields = {"slug": ["title"]}
+    actions = ["promote_next"]
 
     @admin.display(boolean=True, description=_("to be confirmed"))
     def needs_confirmation(self, item: ProgramItem) -> bool:
         return bool(item.assumptions)
+
+    @admin.display(description=_("free"))
+    def seats_free(self, item: ProgramItem) -> int | None:
+        return item.seats_left
+
+    # Capacity and the seat counters belong to registration.services: a raise promotes people
+    # from the waiting list at once, a cut below the seats taken is refused (the whole save,
+    # list or form, rolls back and says why).
+    @refusals_as_messages
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, extra_context)
+
+    @refusals_as_messages
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Only the edited columns: a full save would write back counters read before the edit.
+        fields = [
+            name
+            for name in form.changed_data
+            if name != "capacity"
+            and getattr(obj._meta.get_field(name), "concrete", False)
+            and not obj._meta.get_field(name).many_to_many
+        ]
+        if fields:
+            obj.save(update_fields=fields)
+        if "capacity" in form.changed_data:
+            try:
+                services.item_set_capacity(item=obj, capacity=form.cleaned_data["capacity"])
+            except services.RegistrationError as error:
+                raise refusal(obj, error) from error
+
+    @admin.action(description=_("Move the next person up from the waiting list"), permissions=["change"])
+    def promote_next(self, request, queryset):
+        for item in queryset:
+            try:
+                booking = services.waitlist_promote_next(item=item)
+            except services.RegistrationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+                continue
+            self.log_change(
+                request,
+                item,
+                _("Promoted %(person)s from the waiting list.") % {"person": booking.registration},
+            )
+            self.message_user(
+                request,
+                _("“%(person)s” has a seat on “%(item)s” now.")
+                % {"person": booking.registration, "item": item},
+                messages.SUCCESS,
+            )

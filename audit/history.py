@@ -1,0 +1,31 @@
+"""Who changed what and when, for the records organisers act on.
+
+The history tables live in this app (not beside the models) so that the apps that own the models
+keep their migrations to themselves. `HistoryRequestMiddleware` puts the signed-in user on every
+entry written during a request, including the entries written by services an admin action calls.
+
+What is recorded: every `.save()`, `.create()` and `.delete()` (queryset deletes too: they send
+the signals). What is not: queryset `.update()`, `bulk_create` and `bulk_update`, which the
+services use for derived data — seat counters on program items, shifting waiting-list positions,
+the day rows created at sign-up — and for promotions from the waiting list (the booking's status
+flip) and the mail worker's state changes. A promotion is still traceable: it queues a
+"seat from the waiting list" mail with `.create()`, which is recorded with the item and the user.
+Admin actions also write Django's admin log with the user.
+
+Known gap (RODO): `registration_anonymise` erases the registration's personal data but its
+history rows (and the deleted mails' rows) still hold the old values. It should also blank the
+personal columns of `Registration.history` for that id — a change to registration.services.
+"""
+
+import simple_history
+
+from program.models import Edition, ProgramItem
+from registration.models import Booking, DayAttendance, OutgoingMail, Registration
+
+simple_history.register(Edition, app="audit")
+simple_history.register(ProgramItem, app="audit")
+# The management token is a password: it stays out of the history.
+simple_history.register(Registration, app="audit", excluded_fields=["manage_token"])
+simple_history.register(Booking, app="audit")
+simple_history.register(DayAttendance, app="audit")
+simple_history.register(OutgoingMail, app="audit")

@@ -1,0 +1,1 @@
+# The historical models are created in audit.history (see there) and placed in this module.

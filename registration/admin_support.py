@@ -1,0 +1,36 @@
+"""Glue between the admin and the services: refusals become messages, never a server error."""
+
+import functools
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+from .services import RegistrationError
+
+
+class Refused(Exception):
+    """A service said no while the admin was saving; `text` names what was refused."""
+
+    def __init__(self, text: str):
+        self.text = text
+        super().__init__(text)
+
+
+def refusals_as_messages(view):
+    """Wrap an admin view that saves through services. The admin saves inside one transaction,
+    so a refusal rolls back everything from that request; the page says so and shows again."""
+
+    @functools.wraps(view)
+    def wrapper(model_admin, request, *args, **kwargs):
+        try:
+            return view(model_admin, request, *args, **kwargs)
+        except Refused as refusal:
+            model_admin.message_user(request, f"{refusal.text} {_('Nothing was saved.')}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    return wrapper
+
+
+def refusal(obj, error: RegistrationError) -> Refused:
+    return Refused(f"“{obj}”: {error.message}")

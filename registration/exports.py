@@ -1,0 +1,351 @@
+"""Lists for organisers, staff, guides and funders, as CSV and XLSX.
+
+An export is a list of `Sheet`s; a sheet is headers plus an iterator of rows, so 5,000 people
+stream through once (`.iterator()` in chunks, with their days and bookings prefetched per chunk).
+The attendee list is made of `ColumnSet`s: adding columns (the catering order, invoice data) is
+one small class appended to `attendee_columns`.
+
+Every text cell that a spreadsheet would read as a formula (=, +, -, @, tab, CR first) is
+prefixed with an apostrophe, in CSV and XLSX alike.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from program.models import ConferenceDay, Edition, ProgramItem
+
+from .models import MALOPOLSKA, VOIVODESHIPS, Booking, Registration
+
+CHUNK_SIZE = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value):
+    if isinstance(value, Promise):  # lazy translations, e.g. choice labels
+        value = str(value)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return ""
+    return neutralise(value)
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+# --- column sets ---------------------------------------------------------------------------------
+
+
+class ColumnSet:
+    """Some columns of the attendee list, and what the query must fetch for them."""
+
+    select_related: Sequence[str] = ()
+    prefetch_related: Sequence = ()
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def values(self, registration: Registration) -> list:
+        raise NotImplementedError
+
+
+class PersonColumns(ColumnSet):
+    def headers(self):
+        return [_("Last name"), _("First name"), _("E-mail"), _("Phone"), _("Ticket code"), _("Status")]
+
+    def values(self, r):
+        return [r.last_name, r.first_name, r.email, r.phone, r.ticket_code, r.get_status_display()]
+
+
+class OrganisationColumns(ColumnSet):
+    def headers(self):
+        return [_("Organisation"), _("Organisation type"), _("Role"), _("Town"), _("Voivodeship")]
+
+    def values(self, r):
+        return [
+            r.organisation_name,
+            r.get_organisation_type_display(),
+            r.role,
+            r.town,
+            r.get_voivodeship_display(),
+        ]
+
+
+class NeedsColumns(ColumnSet):
+    def headers(self):
+        return [_("Accessibility needs"), _("Note")]
+
+    def values(self, r):
+        return [accessibility_needs(r), r.note]
+
+
+def accessibility_needs(registration: Registration) -> str:
+    flags = [
+        "needs_wheelchair_access",
+        "needs_sign_language",
+        "needs_induction_loop",
+        "needs_assistant",
+    ]
+    needs = [
+        str(Registration._meta.get_field(flag).verbose_name) for flag in flags if getattr(registration, flag)
+    ]
+    if registration.accessibility_other:
+        needs.append(registration.accessibility_other)
+    return "; ".join(needs)
+
+
+class DaysColumns(ColumnSet):
+    """One column per day: empty, "yes", or the check-in time."""
+
+    prefetch_related = ("days",)
+
+    def __init__(self, days: Sequence[ConferenceDay]):
+        self.days = days
+
+    def headers(self):
+        return [f"{day.date:%d.%m} {day.title}" for day in self.days]
+
+    def values(self, r):
+        attending = {attendance.day_id: attendance for attendance in r.days.all()}
+        return [
+            "" if day.pk not in attending else (attending[day.pk].checked_in_at or _("yes"))
+            for day in self.days
+        ]
+
+
+class ItemsColumns(ColumnSet):
+    """One column per limited item: the seat, or the place on its waiting list."""
+
+    prefetch_related = ("bookings",)
+
+    def __init__(self, items: Sequence[ProgramItem]):
+        self.items = items
+
+    def headers(self):
+        return [item.title for item in self.items]
+
+    def values(self, r):
+        bookings = {booking.item_id: booking for booking in r.bookings.all()}
+        return [place_label(bookings.get(item.pk)) for item in self.items]
+
+
+def place_label(booking: Booking | None) -> str:
+    if booking is None:
+        return ""
+    if booking.is_confirmed:
+        return _("seat")
+    return _("waiting, %(position)s") % {"position": booking.waitlist_position}
+
+
+class RegisteredColumns(ColumnSet):
+    def headers(self):
+        return [_("Registered"), _("Cancelled")]
+
+    def values(self, r):
+        return [r.created_at, r.cancelled_at]
+
+
+def attendee_columns(edition: Edition) -> list[ColumnSet]:
+    return [
+        PersonColumns(),
+        OrganisationColumns(),
+        NeedsColumns(),
+        DaysColumns(list(edition.days.order_by("date"))),
+        ItemsColumns(list(ProgramItem.objects.filter(edition=edition, capacity__isnull=False))),
+        RegisteredColumns(),
+    ]
+
+
+def registration_rows(queryset: QuerySet, column_sets: Sequence[ColumnSet]) -> Iterator[list]:
+    queryset = queryset.select_related(*(name for s in column_sets for name in s.select_related))
+    queryset = queryset.prefetch_related(*(lookup for s in column_sets for lookup in s.prefetch_related))
+    for registration in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield [value for column_set in column_sets for value in column_set.values(registration)]
+
+
+def attendee_list(*, edition: Edition, queryset: QuerySet) -> Sheet:
+    """The admin list's registrations (filtered or selected there), all columns."""
+    column_sets = attendee_columns(edition)
+    return Sheet(
+        title=_("Attendees"),
+        headers=[header for s in column_sets for header in s.headers()],
+        rows=registration_rows(queryset.order_by("last_name", "first_name", "pk"), column_sets),
+    )
+
+
+class PlaceColumns(ColumnSet):
+    """For one item's list: the seat or waiting position (annotated on the query)."""
+
+    def headers(self):
+        return [_("No."), _("Place")]
+
+    def values(self, r):
+        # Seats get their number as the rows are written (`_numbered_seats`).
+        place = Booking(status=r.place_status, waitlist_position=r.place_position)
+        return [r.place_position, place_label(place)]
+
+
+def item_list(*, item: ProgramItem) -> Sheet:
+    """For the guide: confirmed people by name, then the waiting list in order."""
+    column_sets = [PlaceColumns(), PersonColumns(), OrganisationColumns(), NeedsColumns()]
+    queryset = (
+        Registration.objects.filter(bookings__item=item)
+        .annotate(place_status=F("bookings__status"), place_position=F("bookings__waitlist_position"))
+        .order_by(F("place_position").asc(nulls_first=True), "last_name", "first_name", "pk")
+    )
+    return Sheet(
+        title=item.title[:31],
+        headers=[header for s in column_sets for header in s.headers()],
+        rows=_numbered_seats(registration_rows(queryset, column_sets)),
+    )
+
+
+def _numbered_seats(rows: Iterator[list]) -> Iterator[list]:
+    """Seats are numbered 1, 2, … in the order listed (waiting places keep their position)."""
+    for number, row in enumerate(rows, start=1):
+        if row[0] is None:
+            row[0] = number
+        yield row
+
+
+# --- funders ------------------------------------------------------------------------------------
+
+
+def funder_report(*, edition: Edition) -> list[Sheet]:
+    """Participants (active registrations): all and from Małopolska, by organisation type and town,
+    and per day (registered, checked in)."""
+    active = Registration.objects.filter(edition=edition, status=Registration.Status.ACTIVE)
+    from_region = Q(voivodeship=MALOPOLSKA)
+    totals = active.aggregate(all=Count("pk"), region=Count("pk", filter=from_region))
+    region_name = dict(VOIVODESHIPS)[MALOPOLSKA]
+
+    types = dict(Registration.OrganisationType.choices)
+    by_type = (
+        active.values("organisation_type")
+        .annotate(all=Count("pk"), region=Count("pk", filter=from_region))
+        .order_by("-all", "organisation_type")
+    )
+    by_town = active.filter(from_region).values("town").annotate(count=Count("pk")).order_by("-count", "town")
+    days = ConferenceDay.objects.filter(edition=edition).annotate(
+        registered=Count("attendances", filter=Q(attendances__registration__in=active)),
+        region=Count(
+            "attendances",
+            filter=Q(attendances__registration__in=active.filter(from_region)),
+        ),
+        checked_in=Count(
+            "attendances",
+            filter=Q(attendances__registration__in=active, attendances__checked_in_at__isnull=False),
+        ),
+    )
+    return [
+        Sheet(
+            title=_("Totals"),
+            headers=[_("Figure"), _("Participants")],
+            rows=[
+                [_("Participants"), totals["all"]],
+                [_("from %(region)s") % {"region": region_name}, totals["region"]],
+            ],
+        ),
+        Sheet(
+            title=_("Organisation types"),
+            headers=[_("Organisation type"), _("Participants"), region_name],
+            rows=[
+                [types.get(row["organisation_type"], _("not given")), row["all"], row["region"]]
+                for row in by_type
+            ],
+        ),
+        Sheet(
+            title=_("Towns"),
+            headers=[_("Town") + f" ({region_name})", _("Participants")],
+            rows=[[row["town"], row["count"]] for row in by_town],
+        ),
+        Sheet(
+            title=_("Days"),
+            headers=[_("Day"), _("Registered"), region_name, _("Checked in")],
+            rows=[[str(day), day.registered, day.region, day.checked_in] for day in days],
+        ),
+    ]
+
+
+# --- writers ------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(sheet: Sheet, filename: str) -> StreamingHttpResponse:
+    """UTF-8 with a byte-order mark, so Excel shows the Polish letters; streamed row by row."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield codecs.BOM_UTF8.decode() + writer.writerow([_cell(h) for h in sheet.headers])
+        for row in sheet.rows:
+            yield writer.writerow([_csv_text(value) for value in row])
+
+    response = StreamingHttpResponse(
+        (line.encode() for line in lines()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _csv_text(value) -> str:
+    value = _cell(value)
+    return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else value
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook(write_only=True)  # rows go straight to the file, not into memory
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=_sheet_title(sheet.title))
+        worksheet.append([_cell(h) for h in sheet.headers])
+        for row in sheet.rows:
+            worksheet.append([_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    for forbidden in "[]:*?/\\":
+        title = title.replace(forbidden, " ")
+    return title[:31]
+
+
+def xlsx_response(sheets: Sequence[Sheet], filename: str) -> HttpResponse:
+    response = HttpResponse(
+        xlsx_bytes(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def sheet_response(sheet: Sheet, filename: str, file_format: str) -> HttpResponse:
+    if file_format == "csv":
+        return csv_response(sheet, filename)
+    return xlsx_response([sheet], filename)

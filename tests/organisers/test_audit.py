@@ -1,0 +1,66 @@
+import pytest
+from django.urls import reverse
+
+from registration.models import DayAttendance, Registration
+
+from .conftest import sign_up
+from .test_admin import capacity_post
+
+
+@pytest.mark.django_db
+class TestAudit:
+    def test_admin_capacity_change_records_the_user_and_both_values(self, organiser_client, organiser, visit):
+        organiser_client.post(reverse("admin:program_programitem_changelist"), capacity_post(visit, 35))
+        latest = visit.history.latest()
+        assert (latest.history_user, latest.capacity, latest.history_type) == (organiser, 35, "~")
+        assert latest.prev_record.capacity == 20
+        delta = latest.diff_against(latest.prev_record)
+        assert [(c.field, c.old, c.new) for c in delta.changes] == [("capacity", 20, 35)]
+
+    def test_admin_edit_of_personal_data(self, organiser_client, organiser, edition):
+        person = sign_up(edition, first_name="Jan")
+        url = reverse("admin:registration_registration_change", args=[person.pk])
+        form = organiser_client.get(url).context["adminform"].form
+        data = {
+            name: value for name, value in form.initial.items() if name in form.fields and value is not None
+        }
+        data.update({"first_name": "Janina", "bookings-TOTAL_FORMS": "0", "bookings-INITIAL_FORMS": "0"})
+        data.update({"consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0"})
+        response = organiser_client.post(url, data)
+        assert response.status_code == 302
+        latest = person.history.latest()
+        assert (latest.first_name, latest.prev_record.first_name, latest.history_user) == (
+            "Janina",
+            "Jan",
+            organiser,
+        )
+        assert person.mails.latest("pk").kind == "changed"
+        history = organiser_client.get(reverse("admin:registration_registration_history", args=[person.pk]))
+        assert history.status_code == 200
+        assert "Janina" in history.content.decode()
+
+    def test_service_action_through_admin_records_the_user(self, organiser_client, organiser, edition):
+        person = sign_up(edition)
+        organiser_client.post(
+            reverse("admin:registration_registration_changelist"),
+            {"action": "cancel", "_selected_action": [person.pk]},
+        )
+        latest = person.history.latest()
+        assert (latest.status, latest.history_user) == (Registration.Status.CANCELLED, organiser)
+        mail = person.mails.get(kind="cancelled")
+        assert mail.history.get().history_user == organiser
+
+    def test_check_in_records_the_staff_member(self, staff_client, staff, edition, first_day):
+        person = sign_up(edition)
+        staff_client.post(reverse("staff:checkin_action", args=[person.pk, first_day.pk]))
+        attendance = DayAttendance.objects.get(registration=person, day=first_day)
+        latest = attendance.history.latest()
+        assert (latest.history_user, latest.checked_in_at) == (staff, attendance.checked_in_at)
+
+    def test_service_call_outside_a_request_has_no_user(self, edition):
+        person = sign_up(edition)
+        assert [(h.history_type, h.history_user) for h in person.history.all()] == [("+", None)]
+
+    def test_the_management_token_stays_out_of_the_history(self, edition):
+        person = sign_up(edition)
+        assert not hasattr(person.history.get(), "manage_token")

@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from registration import checkin, services
+from registration.dashboard import dashboard
+from registration.models import OutgoingMail
+
+from .conftest import sign_up
+
+
+def figures(board) -> dict[str, int]:
+    return {
+        f"{section.title}: {figure.label}": figure.value
+        for section in board.sections
+        for figure in section.figures
+    }
+
+
+@pytest.fixture
+def known_data(edition, visit, first_day, second_day):
+    visit.capacity = 2
+    visit.save()
+    a = sign_up(edition, [visit], days=[first_day, second_day])
+    sign_up(edition, [visit])
+    waiting = sign_up(edition, [visit], days=[second_day])  # visit's day is added to the days
+    cancelled = sign_up(edition, days=[second_day])
+    services.registration_cancel(registration=cancelled)
+    checkin.attendance_check_in(registration=a, day=first_day)
+    checkin.attendance_check_in(registration=waiting, day=second_day)
+    OutgoingMail.objects.filter(registration=a).update(state=OutgoingMail.State.FAILED)
+    return a
+
+
+@pytest.mark.django_db
+class TestDashboard:
+    def test_figures(self, known_data, edition, first_day, second_day, visit):
+        board = dashboard(edition)
+        assert figures(board) == {
+            "Registrations: Active": 3,
+            "Registrations: Cancelled": 1,
+            f"Attendance per day: {first_day} — registered": 3,
+            f"Attendance per day: {first_day} — checked in": 1,
+            f"Attendance per day: {second_day} — registered": 2,
+            f"Attendance per day: {second_day} — checked in": 1,
+            # 4 confirmations and 1 cancellation; a's confirmation failed
+            "E-mails: waiting to be sent": 4,
+            "E-mails: failed": 1,
+        }
+        fills = {
+            fill.item.slug: (
+                fill.item.seats_taken,
+                fill.item.capacity,
+                fill.item.waitlist_length,
+                fill.percent,
+            )
+            for fill in board.items
+        }
+        assert fills[visit.slug] == (2, 2, 1, 100)
+        assert fills["wieczorne-spotkanie-sieciowanie"] == (0, 80, 0, 0)
+        assert len(board.items) == 12
+
+    def test_figures_link_to_the_filtered_lists(self, known_data, admin_client, edition, first_day, visit):
+        board = dashboard(edition)
+        links = {f"{s.title}: {f.label}": f.url for s in board.sections for f in s.figures}
+        checked = admin_client.get(links[f"Attendance per day: {first_day} — checked in"])
+        assert [r.pk for r in checked.context["cl"].result_list] == [known_data.pk]
+        cancelled = admin_client.get(links["Registrations: Cancelled"])
+        assert len(cancelled.context["cl"].result_list) == 1
+        failed = admin_client.get(links["E-mails: failed"])
+        assert len(failed.context["cl"].result_list) == 1
+        queued = admin_client.get(links["E-mails: waiting to be sent"])
+        assert len(queued.context["cl"].result_list) == 4
+        fill = next(fill for fill in board.items if fill.item == visit)
+        waiting = admin_client.get(fill.waiting_url)
+        assert [r.last_name for r in waiting.context["cl"].result_list] == ["Żółkiewska"]
+        assert len(admin_client.get(fill.url).context["cl"].result_list) == 3
+
+    @pytest.mark.parametrize("people", [3, 30])
+    def test_page_query_count_is_bounded(
+        self, admin_client, edition, visit, people, django_assert_max_num_queries
+    ):
+        for _ in range(people):
+            sign_up(edition, [visit])
+        with django_assert_max_num_queries(15):
+            response = admin_client.get(reverse("admin_dashboard"))
+        assert response.status_code == 200
+        assert f"{min(people, 20)} / 20" in response.content.decode()
+
+    def test_admin_index_links_to_the_dashboard(self, admin_client, edition):
+        response = admin_client.get(reverse("admin:index"))
+        assert reverse("admin_dashboard") in response.content.decode()

@@ -1,0 +1,180 @@
+import csv
+import io
+import time
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from registration import checkin, exports
+from registration.models import Registration
+
+from .conftest import POLISH, sign_up
+
+
+def csv_rows(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM, for Excel
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def xlsx_sheets(response) -> dict[str, list[tuple]]:
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
+def pdf_text(response) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+@pytest.fixture
+def people(edition, visit, first_day, second_day):
+    polish = sign_up(
+        edition,
+        [visit],
+        days=[first_day, second_day],
+        first_name="Źdźbło",
+        last_name=POLISH,
+        organisation_name="Fundacja Gęślą Jaźń",
+        town="Nowy Sącz",
+    )
+    hostile = sign_up(
+        edition,
+        first_name='=HYPERLINK("http://evil")',
+        last_name="+48 600",
+        organisation_name="@SUM(A1)",
+        role="-1+2",
+        note="\tsecret",
+        voivodeship="masovia",
+        town="Warszawa",
+        organisation_type="local_government",
+    )
+    return polish, hostile
+
+
+EXPORT = "admin:registration_registration_export"
+
+
+@pytest.mark.django_db
+class TestAttendeeList:
+    def test_csv(self, organiser_client, people, visit, first_day):
+        polish, _hostile = people
+        checkin.attendance_check_in(registration=polish, day=first_day)
+        rows = csv_rows(organiser_client.get(reverse(EXPORT, args=["csv"]), {"status__exact": "active"}))
+        header, first, second = rows
+        assert header[:6] == ["Last name", "First name", "E-mail", "Phone", "Ticket code", "Status"]
+        assert first[:2] == ["'+48 600", '\'=HYPERLINK("http://evil")']
+        assert first[header.index("Organisation")] == "'@SUM(A1)"
+        assert first[header.index("Role")] == "'-1+2"
+        assert first[header.index("Note")] == "'\tsecret"
+        assert second[:2] == [POLISH, "Źdźbło"]
+        assert second[header.index("Organisation")] == "Fundacja Gęślą Jaźń"
+        assert second[header.index(visit.title)] == "seat"
+        assert (
+            second[header.index(f"{first_day.date:%d.%m} {first_day.title}")].count(":") == 1
+        )  # check-in time
+
+    def test_xlsx_follows_the_admin_filters(self, organiser_client, people):
+        response = organiser_client.get(
+            reverse(EXPORT, args=["xlsx"]), {"voivodeship__exact": "lesser_poland"}
+        )
+        [(title, rows)] = xlsx_sheets(response).items()
+        assert title == "Attendees"
+        assert [row[:2] for row in rows[1:]] == [(POLISH, "Źdźbło")]
+
+    def test_xlsx_neutralises_formulas(self, organiser_client, people):
+        rows = xlsx_sheets(organiser_client.get(reverse(EXPORT, args=["xlsx"]), {"q": "evil"}))["Attendees"]
+        assert rows[1][:2] == ("'+48 600", '\'=HYPERLINK("http://evil")')
+
+    @pytest.mark.slow
+    def test_5000_people_export_in_seconds(self, edition, visit, django_assert_max_num_queries):
+        registrations = Registration.objects.bulk_create(
+            Registration(
+                edition=edition,
+                first_name=f"Osoba{n}",
+                last_name="Łąka",
+                email=f"p{n}@example.com",
+                town="Kraków",
+                voivodeship="lesser_poland",
+            )
+            for n in range(5000)
+        )
+        assert len(registrations) == 5000
+        start = time.monotonic()
+        with django_assert_max_num_queries(20):  # 3 per chunk of 1000 plus the columns: never per person
+            sheet = exports.attendee_list(edition=edition, queryset=Registration.objects.all())
+            content = exports.xlsx_bytes([sheet])
+        assert time.monotonic() - start < 10
+        assert len(list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows())) == 5001
+
+
+@pytest.mark.django_db
+class TestItemList:
+    def test_seats_then_waiting_list_in_order(self, staff_client, edition, visit):
+        visit.capacity = 2
+        visit.save()
+        for name in ("Zawada", "Adamska", "Wróbel", "Bąk"):
+            sign_up(edition, [visit], last_name=name)
+        rows = csv_rows(staff_client.get(reverse("staff:item_export", args=[visit.pk, "csv"])))
+        assert [row[:3] for row in rows[1:]] == [
+            ["1", "seat", "Adamska"],
+            ["2", "seat", "Zawada"],
+            ["1", "waiting, 1", "Wróbel"],
+            ["2", "waiting, 2", "Bąk"],
+        ]
+
+
+@pytest.mark.django_db
+class TestFunderReport:
+    def test_counts_from_malopolska(self, staff_client, people, first_day, second_day):
+        polish, _hostile = people
+        sign_up(edition=polish.edition, town="Kraków", organisation_type="ngo")
+        checkin.attendance_check_in(registration=polish, day=second_day)
+        sheets = xlsx_sheets(staff_client.get(reverse("staff:funder_report")))
+        assert sheets["Totals"] == [("Figure", "Participants"), ("Participants", 3), ("from małopolskie", 2)]
+        assert sheets["Organisation types"][1:] == [
+            ("NGO (foundation, association)", 2, 2),
+            ("Local government", 1, 0),
+        ]
+        assert sheets["Towns"][1:] == [("Kraków", 1), ("Nowy Sącz", 1)]
+        assert sheets["Days"][1:] == [(str(first_day), 3, 2, 0), (str(second_day), 1, 1, 1)]
+
+
+@pytest.mark.django_db
+class TestPrintouts:
+    def test_sign_in_sheet_for_a_day(self, staff_client, people, edition, first_day):
+        text = pdf_text(staff_client.get(reverse("staff:sign_in_day", args=[first_day.pk])))
+        assert f"{POLISH} Źdźbło" in text
+        assert "Fundacja Gęślą Jaźń" in text
+        assert "Signature" in text
+        assert f"7. MIEJSCA OTWARTE {edition.starts_on.year} — Kraków" in text
+        assert "przy wsparciu finansowym Województwa Małopolskiego" in " ".join(text.split())
+        assert "page 1 of 1" in text
+
+    def test_sign_in_sheet_pages_are_numbered(self, staff_client, edition, first_day):
+        for n in range(40):
+            sign_up(edition, last_name=f"Osoba {n:02d}")
+        reader = PdfReader(
+            io.BytesIO(staff_client.get(reverse("staff:sign_in_day", args=[first_day.pk])).content)
+        )
+        assert len(reader.pages) == 2
+        assert "page 2 of 2" in reader.pages[1].extract_text()
+        assert "Osoba 39" in reader.pages[1].extract_text()
+
+    def test_sign_in_sheet_for_an_item(self, staff_client, people, visit):
+        text = pdf_text(staff_client.get(reverse("staff:sign_in_item", args=[visit.pk])))
+        assert f"{POLISH} Źdźbło" in text
+        assert "+48 600" not in text  # not on this item
+
+    def test_badges(self, staff_client, people, edition):
+        for n in range(9):
+            sign_up(edition, last_name=f"Osoba {n}")
+        response = staff_client.get(reverse("staff:badges"))
+        reader = PdfReader(io.BytesIO(response.content))
+        assert len(reader.pages) == 2  # 11 people, 10 per page
+        text = pdf_text(response)
+        assert POLISH in text
+        assert "Fundacja Gęślą Jaźń" in text
+        polish, _hostile = people
+        assert "-".join(polish.ticket_code[i : i + 4] for i in range(0, 26, 4)) in text
