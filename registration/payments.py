@@ -137,7 +137,8 @@ def statement_parse(*, content: bytes, spec: StatementFormat) -> list[StatementL
         if len(row) < needed:
             raise StatementError(
                 _(
-                    "Row %(line)s has %(found)s columns, but column %(needed)s was chosen: check the delimiter."
+                    "Row %(line)s has %(found)s columns, but column %(needed)s was chosen: "
+                    "check the delimiter."
                 )
                 % {"line": number, "found": len(row), "needed": needed}
             )
