@@ -156,10 +156,11 @@ def statement_parse(*, content: bytes, spec: StatementFormat) -> list[StatementL
 
 
 def _parse_date(value: str, line: int) -> dt.date:
-    value = value.strip()[:10]
+    value = value.strip()
     for date_format in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(value, date_format).date()
+            # The first ten characters: some banks add the time of the booking.
+            return dt.datetime.strptime(value[:10], date_format).date()
         except ValueError:
             continue
     raise StatementError(
