@@ -2,6 +2,7 @@ import datetime as dt
 import itertools
 import json
 import os
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -90,3 +91,10 @@ def browser_page(live_server):
         page = browser.new_page(locale="pl-PL")
         yield page
         browser.close()
+
+
+@pytest.fixture
+def frozen_now():
+    """Pages read the clock themselves: stop it at NOW so the demo's registration is open."""
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        yield NOW
