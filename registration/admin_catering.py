@@ -114,7 +114,10 @@ class CateringOrderAdmin(admin.ModelAdmin):
                     messages.success(request, _("Marked paid: %(count)s.") % {"count": len(marked)})
                     return redirect("admin:registration_cateringorder_changelist")
                 context["preview"] = payments.statement_preview(edition=edition, lines=lines)
-                context["confirm_form"] = StatementImportForm(initial=form.cleaned_data)
+                # The same settings and the file's content, hidden: confirming imports what was shown.
+                context["confirm_form"] = StatementImportForm(
+                    initial={**form.cleaned_data, "statement": None}
+                )
         return render(request, "admin/registration/cateringorder/import_statement.html", context)
 
 

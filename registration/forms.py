@@ -139,13 +139,19 @@ class ItemsMixin(forms.Form):
 
 
 class DietMixin(forms.Form):
-    diet = forms.ChoiceField(label=_("Diet"), choices=CateringOrder.Diet.choices, initial="standard")
+    # Not required: the sign-up form without catering has nothing to say about meals.
+    diet = forms.ChoiceField(
+        label=_("Diet"), choices=CateringOrder.Diet.choices, initial="standard", required=False
+    )
     diet_note = forms.CharField(
         label=_("Diet details"),
         max_length=300,
         required=False,
         help_text=_("Required for “other”: e.g. allergies the caterer must know about."),
     )
+
+    def clean_diet(self):
+        return self.cleaned_data["diet"] or CateringOrder.Diet.STANDARD
 
     def clean(self):
         cleaned = super().clean()
