@@ -1,6 +1,7 @@
 """Changes to the program: loading an edition from its data file."""
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -8,7 +9,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
+from .models import (
+    CATERING_SETTINGS,
+    CateringOffer,
+    ConferenceDay,
+    Edition,
+    EditionLink,
+    EditionRole,
+    Organisation,
+    ProgramItem,
+)
 
 EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
 
@@ -110,7 +120,30 @@ def _edition_load(*, data, make_current, upcoming, now) -> Edition:
             },
         )
         item.hosts.set([_organisation(name) for name in item_spec.get("hosts", [])])
+    if "catering" in data:
+        _catering_load(edition, data["catering"], shift)
     return edition
+
+
+def _catering_load(edition: Edition, spec: dict[str, Any], shift: _Shift) -> None:
+    """The catering settings; the counters are left alone, so reloading keeps what people took."""
+    offer = CateringOffer(
+        edition=edition,
+        day=ConferenceDay.objects.get(edition=edition, date=shift.date(spec["day"])),
+        price=Decimal(spec["price"]),
+        capacity=spec["capacity"],
+        free_ticket_quota=spec.get("free_ticket_quota", 0),
+        account_holder=spec["account_holder"],
+        account_number=spec["account_number"],
+        recipient_nip=spec.get("recipient_nip", ""),
+        payment_days=spec.get("payment_days", 7),
+        reminder_days=spec.get("reminder_days", 2),
+        assumptions=spec.get("assumptions", ""),
+    )
+    offer.clean()
+    offer.full_clean(exclude=["edition"], validate_unique=False, validate_constraints=False)
+    settings = {name: getattr(offer, name) for name in CATERING_SETTINGS}
+    CateringOffer.objects.update_or_create(edition=edition, defaults=settings)
 
 
 def _organisation(name: str, url: str = "") -> Organisation:

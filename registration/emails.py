@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from program.models import ProgramItem
 
-from . import tickets
-from .models import Booking, DayAttendance, OutgoingMail, Registration
+from . import selectors, tickets
+from .models import Booking, CateringOrder, DayAttendance, OutgoingMail, Registration
 
 
 def mail_context(outgoing: OutgoingMail) -> dict:
@@ -27,6 +27,15 @@ def mail_context(outgoing: OutgoingMail) -> dict:
         "manage_url": registration.get_absolute_manage_url(),
         "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
     }
+    summary = selectors.catering_for(registration)
+    if summary is not None and (summary.order or summary.claim):
+        context["catering"] = summary
+    if "order_id" in outgoing.context:
+        context["order"] = (
+            CateringOrder.objects.select_related("offer__edition")
+            .filter(pk=outgoing.context["order_id"])
+            .first()
+        )
     if outgoing.kind == OutgoingMail.Kind.PROMOTION:
         context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
     if (

@@ -1,14 +1,20 @@
+import base64
 import uuid
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from stdnum.pl import nip
 
-from program.models import ConferenceDay, ProgramItem
+from program.models import CateringOffer, ConferenceDay, ProgramItem
+from program.validators import validate_nip
 
-from . import services
-from .models import Registration
+from . import payments, services
+from .catering import CateringRequest, ClaimRequest, InvoiceData, can_order_paid
+from .models import CateringOrder, FreeTicketClaim, Registration
 
 PERSON_FIELDS = [
     "first_name",
@@ -133,7 +139,165 @@ class ItemsMixin(forms.Form):
         return cleaned
 
 
-class RegistrationForm(ItemsMixin, PersonForm):
+class DietMixin(forms.Form):
+    # Not required: the sign-up form without catering has nothing to say about meals.
+    diet = forms.ChoiceField(
+        label=_("Diet"), choices=CateringOrder.Diet.choices, initial="standard", required=False
+    )
+    diet_note = forms.CharField(
+        label=_("Diet details"),
+        max_length=300,
+        required=False,
+        help_text=_("Required for “other”: e.g. allergies the caterer must know about."),
+    )
+
+    def clean_diet(self):
+        return self.cleaned_data["diet"] or CateringOrder.Diet.STANDARD
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("diet") == CateringOrder.Diet.OTHER and not cleaned.get("diet_note"):
+            self.add_error("diet_note", _("Describe the diet you need."))
+        return cleaned
+
+
+class InvoiceMixin(forms.Form):
+    invoice_name = forms.CharField(label=_("Buyer's name"), max_length=300, required=False)
+    invoice_nip = forms.CharField(
+        label=_("Buyer's NIP"), max_length=20, required=False, validators=[validate_nip]
+    )
+    invoice_address = forms.CharField(label=_("Buyer's address"), max_length=500, required=False)
+
+    def clean_invoice_nip(self):
+        return nip.compact(self.cleaned_data["invoice_nip"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(cleaned.get(name) for name in ("invoice_name", "invoice_nip", "invoice_address")):
+            for name in ("invoice_name", "invoice_address"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed for the invoice."))
+        return cleaned
+
+    def invoice(self) -> InvoiceData | None:
+        if not self.cleaned_data.get("invoice_name"):
+            return None
+        return InvoiceData(
+            name=self.cleaned_data["invoice_name"],
+            nip=self.cleaned_data["invoice_nip"],
+            address=self.cleaned_data["invoice_address"],
+        )
+
+
+class CateringMixin(DietMixin, InvoiceMixin):
+    """The catering and the free Małopolska ticket on the sign-up form."""
+
+    NONE, PAID, FREE = "", "paid", "free"
+    CATERING_FIELDS = (
+        "catering",
+        "claim_basis",
+        "claim_organisation",
+        "claim_town",
+        "claim_fallback_paid",
+        "diet",
+        "diet_note",
+        "invoice_name",
+        "invoice_nip",
+        "invoice_address",
+    )
+
+    catering = forms.ChoiceField(
+        label=_("Catering on the conference day"), widget=forms.RadioSelect, required=False
+    )
+    claim_basis = forms.ChoiceField(
+        label=_("Why you qualify"),
+        choices=FreeTicketClaim.Basis.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    claim_organisation = forms.CharField(
+        label=_("Organisation or institution in Małopolska"), max_length=300, required=False
+    )
+    claim_town = forms.CharField(
+        label=_("Town in Małopolska"),
+        max_length=100,
+        required=False,
+        help_text=_("Where you live, or where your organisation operates."),
+    )
+    claim_fallback_paid = forms.BooleanField(
+        label=_(
+            "If no free ticket is left, or my claim is not accepted, I will pay for the catering "
+            "(it becomes free if a ticket is mine later)."
+        ),
+        required=False,
+    )
+
+    def setup_catering(self, offer: CateringOffer | None):
+        self.offer = offer
+        if offer is None:
+            for name in self.CATERING_FIELDS:
+                del self.fields[name]
+            return
+        price = number_format(offer.price, 2)
+        paid_open = can_order_paid(offer, timezone.now())
+        paid_label = _("Catering, %(price)s zł gross, paid by bank transfer") % {"price": price}
+        if not paid_open or offer.paid_left == 0:
+            paid_label = _("Paid catering: sold out") if paid_open else _("Paid catering: orders closed")
+        free_label = _("A free ticket for Małopolska, catering included")
+        if offer.free_left == 0:
+            free_label = _(
+                "A free ticket for Małopolska: none left — join the waiting list "
+                "(%(waiting)s waiting); a ticket freed is given in order"
+            ) % {"waiting": offer.free_waitlist_length}
+        self.fields["catering"].choices = [
+            (self.NONE, _("No catering")),
+            (self.PAID, paid_label),
+            (self.FREE, free_label),
+        ]
+        self.fields["catering"].help_text = _(
+            "Served on %(date)s. Free tickets are for people who live in Małopolska or whose "
+            "organisation or institution operates there; the organisers check each claim."
+        ) % {"date": f"{offer.day.date:%d.%m.%Y}"}
+        self.paid_available = paid_open and offer.paid_left > 0
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("catering")
+        if choice == self.PAID and not self.paid_available:
+            self.add_error("catering", services.RegistrationError("catering_full").message)
+        if choice == self.FREE:
+            if not cleaned.get("claim_basis"):
+                self.add_error("claim_basis", _("Tell us why you qualify for a free ticket."))
+            if not cleaned.get("claim_town"):
+                self.add_error("claim_town", _("Give the town in Małopolska."))
+            if cleaned.get("claim_basis") == FreeTicketClaim.Basis.ORGANISATION and not cleaned.get(
+                "claim_organisation"
+            ):
+                self.add_error("claim_organisation", _("Give the name of the organisation or institution."))
+        return cleaned
+
+    def catering_request(self) -> CateringRequest | None:
+        choice = self.cleaned_data.get("catering")
+        if not choice:
+            return None
+        claim = None
+        if choice == self.FREE:
+            basis = self.cleaned_data["claim_basis"]
+            claim = ClaimRequest(
+                basis=basis,
+                town=self.cleaned_data["claim_town"],
+                organisation=self.cleaned_data["claim_organisation"] if basis == "organisation" else "",
+                fallback_paid=self.cleaned_data["claim_fallback_paid"],
+            )
+        return CateringRequest(
+            diet=self.cleaned_data["diet"],
+            diet_note=self.cleaned_data["diet_note"],
+            claim=claim,
+            invoice=self.invoice(),
+        )
+
+
+class RegistrationForm(CateringMixin, ItemsMixin, PersonForm):
     accept_terms = forms.BooleanField(required=True)
     image_consent = forms.BooleanField(
         required=False,
@@ -151,9 +315,10 @@ class RegistrationForm(ItemsMixin, PersonForm):
     class Meta(PersonForm.Meta):
         pass
 
-    def __init__(self, *args, edition, items, **kwargs):
+    def __init__(self, *args, edition, items, catering_offer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_items(edition, items)
+        self.setup_catering(catering_offer)
         self.fields["accept_terms"].label = format_html(
             _(
                 'I accept the <a href="{terms}">participation terms</a> and have read the '
@@ -189,3 +354,56 @@ class ChangeItemsForm(ItemsMixin, forms.Form):
 
 class ResendLinkForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address you registered with"), max_length=254)
+
+
+class CateringManageForm(DietMixin, InvoiceMixin):
+    """Diet and invoice data on the management page; the same fields order the paid catering."""
+
+
+class StatementImportForm(forms.Form):
+    """A bank statement in CSV and how to read it; the file travels on to the confirmation step
+    in `content` so that the organiser confirms exactly what was previewed."""
+
+    statement = forms.FileField(label=_("Bank statement (CSV)"), required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+    date_column = forms.IntegerField(label=_("Column with the booking date"), min_value=1, initial=1)
+    amount_column = forms.IntegerField(label=_("Column with the amount"), min_value=1, initial=2)
+    title_column = forms.IntegerField(label=_("Column with the transfer title"), min_value=1, initial=3)
+    delimiter = forms.ChoiceField(
+        label=_("Delimiter"), choices=[(";", ";"), (",", ","), ("\t", _("tab"))], initial=";"
+    )
+    decimal_comma = forms.BooleanField(
+        label=_("Amounts use a decimal comma (120,00)"), required=False, initial=True
+    )
+    skip_rows = forms.IntegerField(label=_("Header rows to skip"), min_value=0, initial=1)
+    encoding = forms.ChoiceField(
+        label=_("Encoding"), choices=[("utf-8", "UTF-8"), ("cp1250", "Windows-1250")], initial="utf-8"
+    )
+
+    MAX_SIZE = 5 * 1024 * 1024
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("statement")
+        if upload is not None:
+            if upload.size > self.MAX_SIZE:
+                raise forms.ValidationError(_("The file is larger than 5 MB."))
+            cleaned["content"] = base64.b64encode(upload.read()).decode()
+        elif not cleaned.get("content"):
+            self.add_error("statement", _("Choose the file."))
+        return cleaned
+
+    def file_content(self) -> bytes:
+        return base64.b64decode(self.cleaned_data["content"])
+
+    def spec(self) -> payments.StatementFormat:
+        names = (
+            "date_column",
+            "amount_column",
+            "title_column",
+            "delimiter",
+            "decimal_comma",
+            "skip_rows",
+            "encoding",
+        )
+        return payments.StatementFormat(**{name: self.cleaned_data[name] for name in names})

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
-from program.models import ConferenceDay, Edition, ProgramItem
+from program.models import CateringOffer, ConferenceDay, Edition, ProgramItem
+from program.validators import validate_nip
 
 OUTSIDE_POLAND = "outside_poland"
 MALOPOLSKA = "lesser_poland"
@@ -208,6 +209,12 @@ class OutgoingMail(models.Model):
         CHANGED = "changed", _("Registration changed")
         CANCELLED = "cancelled", _("Registration cancelled")
         MANAGE_LINK = "manage_link", _("Management link")
+        CLAIM_APPROVED = "claim_approved", _("Free ticket confirmed")
+        CLAIM_REJECTED = "claim_rejected", _("Free ticket not granted")
+        CLAIM_PROMOTED = "claim_promoted", _("Free ticket from the waiting list")
+        PAYMENT_REMINDER = "payment_reminder", _("Catering payment reminder")
+        PAYMENT_RECEIVED = "payment_received", _("Catering payment received")
+        CATERING_RELEASED = "catering_released", _("Unpaid catering released")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -238,3 +245,154 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to}"
+
+
+def transfer_title(edition_number: int, order_id: int) -> str:
+    return f"MO{edition_number}-{order_id:06d}"
+
+
+class CateringOrder(models.Model):
+    """A registration's conference-day catering: a paid meal, the meal of a free ticket, or, while
+    the person waits for a free ticket without paying meanwhile, only their diet (no meal held).
+    Cancelled orders stay for the bank reconciliation; a person has at most one live order."""
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        FREE = "free", _("Free (Małopolska ticket)")
+        WAITING = "waiting", _("Waiting for a free ticket")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Diet(models.TextChoices):
+        STANDARD = "standard", _("Standard")
+        VEGETARIAN = "vegetarian", _("Vegetarian")
+        VEGAN = "vegan", _("Vegan")
+        GLUTEN_FREE = "gluten_free", _("Gluten-free")
+        LACTOSE_FREE = "lactose_free", _("Lactose-free")
+        OTHER = "other", _("Other (describe)")
+
+    PAID_MEAL = (Status.AWAITING_PAYMENT, Status.PAID)
+    LIVE = (Status.AWAITING_PAYMENT, Status.PAID, Status.FREE, Status.WAITING)
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="catering_orders")
+    offer = models.ForeignKey(CateringOffer, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    diet = models.CharField(_("diet"), max_length=20, choices=Diet.choices, default=Diet.STANDARD)
+    diet_note = models.CharField(_("diet details"), max_length=300, blank=True)
+    amount = models.DecimalField(_("amount (PLN)"), max_digits=8, decimal_places=2, default=0)
+    payment_due = models.DateField(_("pay by"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    invoice_name = models.CharField(_("buyer's name"), max_length=300, blank=True)
+    invoice_nip = models.CharField(_("buyer's NIP"), max_length=10, blank=True, validators=[validate_nip])
+    invoice_address = models.CharField(_("buyer's address"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catering order")
+        verbose_name_plural = _("catering orders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=~Q(status="cancelled"),
+                name="one_live_catering_order_per_registration",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["awaiting_payment", "paid"])
+                | Q(payment_due__isnull=False, amount__gt=0),
+                name="paid_catering_has_amount_and_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="paid_catering_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["offer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_title} — {self.get_status_display()}"
+
+    @property
+    def transfer_title(self) -> str:
+        """The reference people write in the transfer: unique, short, easy to read out."""
+        return transfer_title(self.offer.edition.number, self.pk)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    @property
+    def holds_meal(self) -> bool:
+        return self.status in (*self.PAID_MEAL, self.Status.FREE)
+
+    @property
+    def awaits_payment(self) -> bool:
+        return self.status == self.Status.AWAITING_PAYMENT
+
+
+class FreeTicketClaim(models.Model):
+    """A claim to a free Małopolska ticket (which includes the catering). A pending or approved
+    claim holds a place of the edition's quota; a waitlisted one a numbered waiting place."""
+
+    class Basis(models.TextChoices):
+        RESIDENT = "resident", _("I live in Małopolska")
+        ORGANISATION = "organisation", _("My organisation or institution operates in Małopolska")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting verification")
+        APPROVED = "approved", _("Approved")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    HOLDS_PLACE = (Status.PENDING, Status.APPROVED)
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="ticket_claims")
+    offer = models.ForeignKey(CateringOffer, on_delete=models.PROTECT, related_name="claims")
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    organisation = models.CharField(_("organisation or institution"), max_length=300, blank=True)
+    town = models.CharField(_("town"), max_length=100)
+    fallback_paid = models.BooleanField(
+        _("pays for the catering if no free ticket"),
+        default=False,
+        help_text=_(
+            "Paid catering while on the waiting list, and instead of the ticket if the claim is rejected."
+        ),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("free ticket claim")
+        verbose_name_plural = _("free ticket claims")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(status__in=["pending", "approved", "waitlisted"]),
+                name="one_live_claim_per_registration",
+            ),
+            # Deferred: closing a gap shifts every later position by one inside one statement.
+            models.UniqueConstraint(
+                fields=["offer", "waitlist_position"],
+                name="unique_claim_waitlist_position",
+                deferrable=Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", waitlist_position__gte=1)
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="claim_waitlisted_iff_position",
+            ),
+        ]
+        indexes = [models.Index(fields=["offer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.get_status_display()}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.HOLDS_PLACE

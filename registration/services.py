@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from program.models import ConferenceDay, Edition, ProgramItem
 
-from . import mail
+from . import catering, mail
 from .models import Booking, Consent, DayAttendance, OutgoingMail, Registration
 
 LOCK_TIMEOUT = "3s"
@@ -46,6 +46,22 @@ class RegistrationError(Exception):
         "no_free_seat": _("There is no free seat on “%(item)s”: raise its capacity first."),
         "waitlist_empty": _("Nobody is waiting for “%(item)s”."),
         "not_limited": _("“%(item)s” has no capacity limit."),
+        "no_catering": _("This edition offers no catering."),
+        "catering_day": _(
+            "The catering is served on %(date)s: choose that day too, or leave out the catering."
+        ),
+        "catering_full": _("The paid catering is sold out. Register without it, or ask for a free ticket."),
+        "catering_closed": _("Catering can no longer be ordered."),
+        "catering_exists": _("You have already ordered the catering."),
+        "catering_none": _("You have not ordered the catering."),
+        "catering_paid": _(
+            "Your catering is paid: write to the organisers if you cannot come, they will refund it."
+        ),
+        "claim_not_pending": _("Only a claim that awaits verification can be approved."),
+        "claim_not_open": _(
+            "Only a claim that awaits verification or is on the waiting list can be rejected."
+        ),
+        "reason_required": _("Give the reason for rejecting the claim: the person will read it."),
     }
 
     def __init__(self, code: str, **params):
@@ -98,11 +114,13 @@ def registration_create(
     consents: Mapping[str, bool],
     language: str = "pl",
     submission_key=None,
+    catering_request: "catering.CateringRequest | None" = None,
     now: dt.datetime | None = None,
 ) -> Registration:
     """Register a person: each chosen limited item gives a seat if one is free at commit time,
-    otherwise the next place on its waiting list. The confirmation e-mail is queued in the same
-    transaction. A repeated `submission_key` (double click, back button) returns the first result."""
+    otherwise the next place on its waiting list; then the catering or a free ticket, if asked
+    for (registration.catering). The confirmation e-mail is queued in the same transaction.
+    A repeated `submission_key` (double click, back button) returns the first result."""
     now = now or timezone.now()
     if submission_key is not None:
         existing = Registration.objects.filter(submission_key=submission_key).first()
@@ -138,7 +156,10 @@ def registration_create(
             for kind in Consent.Kind.values
         )
         mail.queue(registration, OutgoingMail.Kind.CONFIRMATION)
-        _take_places(registration, items, now=now)  # last: the item locks are held until commit
+        _take_places(registration, items, now=now)  # late: the item locks are held until commit
+        if catering_request is not None:
+            # After the items: the lock order is items, then the catering offer (see catering.py).
+            catering.catering_take(registration=registration, request=catering_request, now=now)
     return registration
 
 
@@ -321,7 +342,9 @@ def registration_change_items(
         dropped = [booking for item_id, booking in current.items() if item_id not in wanted]
         if day_ids is None:
             day_ids = list(registration.days.values_list("day_id", flat=True))
-        _set_days(registration, _days_for(edition, day_ids, kept_and_added))
+        days = _days_for(edition, day_ids, kept_and_added)
+        catering.check_days_keep_catering(registration=registration, days=days)
+        _set_days(registration, days)
         if not added and not dropped:
             return registration
         mail.queue(registration, OutgoingMail.Kind.CHANGED)
@@ -343,13 +366,15 @@ def _set_days(registration: Registration, days: list[ConferenceDay]) -> None:
 def registration_cancel(
     *, registration: Registration, now: dt.datetime | None = None, notify: bool = True
 ) -> Registration:
-    """Cancel everything: seats go to the next people waiting, waiting places close up."""
+    """Cancel everything: seats go to the next people waiting, waiting places close up; the
+    catering meal and any free ticket are released too (the next person waiting gets the ticket)."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = _locked_registration(registration)
         bookings = list(registration.bookings.all())
         locked = _lock_items(booking.item_id for booking in bookings)
         _give_up_places(bookings, locked, now=now)
+        catering.catering_release_all(registration=registration, now=now)
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
@@ -384,6 +409,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration.needs_induction_loop = registration.needs_assistant = False
         registration.anonymised_at = now
         registration.save()
+        catering.catering_anonymise(registration=registration)
         registration.mails.all().delete()
     return registration
 

@@ -3,7 +3,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -12,8 +12,15 @@ from django_ratelimit.core import is_ratelimited
 from program import ical
 from program.selectors import current_edition_or_404
 
-from . import selectors, services, tickets
-from .forms import PERSON_FIELDS, ChangeItemsForm, PersonForm, RegistrationForm, ResendLinkForm
+from . import catering, selectors, services, tickets
+from .forms import (
+    PERSON_FIELDS,
+    CateringManageForm,
+    ChangeItemsForm,
+    PersonForm,
+    RegistrationForm,
+    ResendLinkForm,
+)
 
 SIGNUP_RATE = "20/m"
 RESEND_RATE = "5/m"
@@ -28,7 +35,9 @@ def register(request):
     edition = current_edition_or_404()
     items = selectors.bookable_items(edition)
     is_open = edition.is_registration_open()
-    form = RegistrationForm(request.POST or None, edition=edition, items=items)
+    form = RegistrationForm(
+        request.POST or None, edition=edition, items=items, catering_offer=catering.offer_for(edition)
+    )
     status = 200
     if request.method == "POST" and is_open:
         if _rate_limited(request, "signup", SIGNUP_RATE):
@@ -46,9 +55,10 @@ def register(request):
                     consents=form.consents(),
                     language=translation.get_language(),
                     submission_key=form.cleaned_data["submission_key"],
+                    catering_request=form.catering_request(),
                 )
             except services.RegistrationError as error:
-                form.add_error("email" if error.code == "duplicate_email" else None, error.message)
+                form.add_error(_error_field(error), error.message)
             else:
                 return redirect(
                     "registration:thanks", public_id=registration.public_id, token=registration.manage_token
@@ -57,6 +67,14 @@ def register(request):
             status = max(status, 400)
     context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
     return render(request, "registration/register.html", context, status=status)
+
+
+def _error_field(error: services.RegistrationError) -> str | None:
+    if error.code == "duplicate_email":
+        return "email"
+    if error.code.startswith("catering"):
+        return "catering"
+    return None
 
 
 def _seat_texts() -> dict[str, list[str]]:
@@ -83,7 +101,11 @@ def _registration_or_404(public_id, token):
 
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
-    return render(request, "registration/thanks.html", {"registration": registration})
+    return render(
+        request,
+        "registration/thanks.html",
+        {"registration": registration, "catering": selectors.catering_for(registration)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,6 +120,12 @@ def manage(request, public_id, token):
         items=items,
         prefix="items",
         initial={"items": [b.item_id for b in bookings], "days": [d.day_id for d in registration.days.all()]},
+    )
+    catering_summary = selectors.catering_for(registration)
+    order = catering_summary.order if catering_summary else None
+    catering_form = CateringManageForm(
+        prefix="catering",
+        initial=model_to_dict(order, fields=CateringManageForm.base_fields) if order else {},
     )
     action = request.POST.get("action")
     if request.method == "POST" and action == "delete":
@@ -128,6 +156,25 @@ def manage(request, public_id, token):
                 services.registration_change_items(registration=registration, item_ids=kept)
                 messages.success(request, _("You have left the waiting list."))
                 return redirect(registration.get_manage_url())
+            elif action in ("catering_diet", "catering_add"):
+                catering_form = CateringManageForm(request.POST, prefix="catering")
+                if catering_form.is_valid():
+                    diet = {name: catering_form.cleaned_data[name] for name in ("diet", "diet_note")}
+                    if action == "catering_add":
+                        catering.catering_add(
+                            registration=registration, invoice=catering_form.invoice(), **diet
+                        )
+                        messages.success(
+                            request, _("The catering is ordered: the transfer details are below.")
+                        )
+                    else:
+                        catering.catering_set_diet(registration=registration, **diet)
+                        messages.success(request, _("Your diet has been saved."))
+                    return redirect(registration.get_manage_url())
+            elif action == "catering_drop":
+                catering.catering_drop(registration=registration)
+                messages.success(request, _("You have given up the catering."))
+                return redirect(registration.get_manage_url())
             elif action == "cancel":
                 services.registration_cancel(registration=registration)
                 messages.success(request, _("Your registration has been cancelled."))
@@ -135,7 +182,7 @@ def manage(request, public_id, token):
         except services.RegistrationError as error:
             messages.error(request, error.message)
             return redirect(registration.get_manage_url())
-    status = 400 if (person_form.errors or items_form.errors) else 200
+    status = 400 if (person_form.errors or items_form.errors or catering_form.errors) else 200
     return render(
         request,
         "registration/manage.html",
@@ -144,6 +191,12 @@ def manage(request, public_id, token):
             "bookings": bookings,
             "person_form": person_form,
             "items_form": items_form,
+            "catering": catering_summary,
+            "catering_form": catering_form,
+            "can_order_catering": catering_summary is not None
+            and order is None
+            and catering.can_order_paid(catering_summary.offer, timezone.now())
+            and catering_summary.offer.paid_left > 0,
             "is_open": edition.is_registration_open(),
         },
         status=status,
@@ -196,6 +249,31 @@ def my_data(request, public_id, token):
             for b in registration.bookings.all()
         ],
         "consents": list(registration.consents.values("kind", "granted", "text_version", "recorded_at")),
+        "catering_orders": list(
+            registration.catering_orders.values(
+                "status",
+                "diet",
+                "diet_note",
+                "amount",
+                "payment_due",
+                "paid_on",
+                "invoice_name",
+                "invoice_nip",
+                "invoice_address",
+                "created_at",
+            )
+        ),
+        "free_ticket_claims": list(
+            registration.ticket_claims.values(
+                "basis",
+                "organisation",
+                "town",
+                "status",
+                "waitlist_position",
+                "rejection_reason",
+                "created_at",
+            )
+        ),
     }
     response = JsonResponse(
         data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}

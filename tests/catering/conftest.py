@@ -1,0 +1,100 @@
+import datetime as dt
+import itertools
+import json
+import os
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from program.models import CateringOffer
+from program.services import EDITIONS_DIR, edition_load
+from registration import services
+from registration.catering import CateringRequest, ClaimRequest
+
+# A fixed "now" inside the demo's registration window: the 2030 edition starts on 29 November.
+NOW = timezone.make_aware(dt.datetime(2030, 11, 1, 12, 0))
+_emails = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # program.selectors.current_edition caches the edition between tests otherwise.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def load_edition():
+    data = json.loads((EDITIONS_DIR / "2023.json").read_text(encoding="utf-8"))
+    return edition_load(data=data, upcoming=True, now=NOW)
+
+
+@pytest.fixture
+def edition(db):
+    return load_edition()
+
+
+@pytest.fixture
+def offer(edition) -> CateringOffer:
+    return CateringOffer.objects.get(edition=edition)
+
+
+def set_limits(offer: CateringOffer, **limits) -> CateringOffer:
+    CateringOffer.objects.filter(pk=offer.pk).update(**limits)
+    offer.refresh_from_db()
+    return offer
+
+
+def person(**overrides) -> services.Person:
+    values = {
+        "first_name": "Zofia",
+        "last_name": "Żółkiewska",
+        "email": f"person{next(_emails)}@example.com",
+        "town": "Kraków",
+        "voivodeship": "lesser_poland",
+    }
+    values.update(overrides)
+    return services.Person(**values)
+
+
+def paid(**values) -> CateringRequest:
+    return CateringRequest(**values)
+
+
+def free(fallback_paid=False, **values) -> CateringRequest:
+    claim = ClaimRequest(basis="resident", town="Wieliczka", fallback_paid=fallback_paid)
+    return CateringRequest(claim=claim, **values)
+
+
+def register(edition, catering_request=None, *, days=None, now=NOW, **overrides):
+    return services.registration_create(
+        edition=edition,
+        person=person(**overrides),
+        day_ids=days if days is not None else [day.pk for day in edition.days.all()],
+        item_ids=[],
+        consents={"terms": True, "privacy": True},
+        catering_request=catering_request,
+        now=now,
+    )
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A real Chromium (Debian's) driven by Playwright against the live server."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(locale="pl-PL")
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def frozen_now():
+    """Pages read the clock themselves: stop it at NOW so the demo's registration is open."""
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        yield NOW

@@ -1,0 +1,159 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from registration.models import CateringOrder, Registration
+
+from .conftest import free, register, set_limits
+
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
+def form_data(edition, **overrides) -> dict:
+    data = {
+        "first_name": "Anna",
+        "last_name": "Nowak",
+        "email": "anna@example.com",
+        "town": "Tarnów",
+        "voivodeship": "lesser_poland",
+        "days": [day.pk for day in edition.days.all()],
+        "accept_terms": "on",
+        "submission_key": str(uuid.uuid4()),
+        "diet": "standard",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_form_offers_catering_with_price(client, edition):
+    response = client.get(reverse("registration:register"))
+
+    assert response.status_code == 200
+    assert "Catering, 120,00 zł gross, paid by bank transfer" in response.content.decode()
+    assert "A free ticket for Małopolska, catering included" in response.content.decode()
+
+
+def test_form_says_when_free_tickets_are_gone(client, edition, offer):
+    set_limits(offer, free_ticket_quota=1)
+    register(edition, free())
+
+    response = client.get(reverse("registration:register"))
+
+    assert (
+        "A free ticket for Małopolska: none left — join the waiting list (0 waiting)"
+        in response.content.decode()
+    )
+
+
+def test_paid_catering_shows_transfer_details_on_the_thank_you_page(client, edition):
+    response = client.post(reverse("registration:register"), form_data(edition, catering="paid"), follow=True)
+
+    registration = Registration.objects.get()
+    order = registration.catering_orders.get()
+    page = response.content.decode()
+    assert response.redirect_chain[0][1] == 302
+    assert order.status == "awaiting_payment"
+    assert f"MO7-{order.pk:06d}" in page
+    assert "PL50 1090 1014 0000 0000 1234 5678" in page
+    assert "Fundacja Biuro Inicjatyw Społecznych" in page
+    assert "<svg" in page
+
+
+def test_claiming_a_free_ticket(client, edition):
+    data = form_data(
+        edition,
+        catering="free",
+        claim_basis="organisation",
+        claim_organisation="Centrum Kultury Podgórza",
+        claim_town="Kraków",
+        diet="vegan",
+    )
+
+    response = client.post(reverse("registration:register"), data, follow=True)
+
+    claim = Registration.objects.get().ticket_claims.get()
+    assert (claim.basis, claim.organisation, claim.town, claim.status) == (
+        "organisation",
+        "Centrum Kultury Podgórza",
+        "Kraków",
+        "pending",
+    )
+    assert "Awaiting verification" in response.content.decode()
+
+
+def test_organisation_claim_needs_the_organisation(client, edition):
+    data = form_data(edition, catering="free", claim_basis="organisation", claim_town="Kraków")
+
+    response = client.post(reverse("registration:register"), data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "claim_organisation": ["Give the name of the organisation or institution."]
+    }
+    assert Registration.objects.count() == 0
+
+
+def test_invalid_nip_is_refused(client, edition):
+    data = form_data(
+        edition,
+        catering="paid",
+        invoice_name="Fundacja X",
+        invoice_nip="123-456-32-19",
+        invoice_address="Kraków",
+    )
+
+    response = client.post(reverse("registration:register"), data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "invoice_nip": ["Enter a valid NIP: 10 digits, e.g. 123-456-32-18."]
+    }
+
+
+def test_valid_nip_is_stored_compact(client, edition):
+    data = form_data(
+        edition,
+        catering="paid",
+        invoice_name="Fundacja X",
+        invoice_nip="123-456-32-18",
+        invoice_address="Kraków",
+    )
+
+    client.post(reverse("registration:register"), data)
+
+    assert CateringOrder.objects.get().invoice_nip == "1234563218"
+
+
+def test_catering_without_the_catering_day_is_refused(client, edition):
+    first_day = edition.days.order_by("date").first()
+
+    response = client.post(
+        reverse("registration:register"), form_data(edition, catering="paid", days=[first_day.pk])
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "catering": ["The catering is served on 30.11.2030: choose that day too, or leave out the catering."]
+    }
+    assert Registration.objects.count() == 0
+
+
+def test_manage_page_adds_changes_and_drops_the_catering(client, edition, offer):
+    registration = register(edition)
+    url = registration.get_manage_url()
+
+    client.post(url, {"action": "catering_add", "catering-diet": "vegetarian", "catering-diet_note": ""})
+    order = registration.catering_orders.get()
+    assert (order.status, order.diet) == ("awaiting_payment", "vegetarian")
+    assert f"MO7-{order.pk:06d}" in client.get(url).content.decode()
+
+    client.post(url, {"action": "catering_diet", "catering-diet": "other", "catering-diet_note": "bez soi"})
+    order.refresh_from_db()
+    assert (order.diet, order.diet_note) == ("other", "bez soi")
+
+    client.post(url, {"action": "catering_drop"})
+    order.refresh_from_db()
+    offer.refresh_from_db()
+    assert order.status == "cancelled"
+    assert offer.paid_taken == 0
