@@ -33,6 +33,12 @@ def form_data(client, **overrides):
     return data
 
 
+@pytest.fixture(autouse=True)
+def _still_clock(monkeypatch):
+    """django-ratelimit counts in fixed windows: keep the tests inside one of them."""
+    monkeypatch.setattr("django_ratelimit.core._get_window", lambda value, period: 1_800_000_000)
+
+
 @pytest.fixture
 def client_pl(client):
     client.cookies["django_language"] = "pl"
