@@ -1,7 +1,13 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite.
+
+Real-browser tests (marked `browser`) anywhere in the suite use pytest-playwright's `page` with
+Debian's chromium: `playwright install` downloads browsers and cannot work here.
+"""
 
 import datetime as dt
 import json
+import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -41,3 +47,45 @@ def edition_2023(db, edition_2023_data):
 def upcoming_edition(db, edition_2023_data):
     """The 2023 program moved to the next 29–30 November, registration open (as `make run` loads it)."""
     return edition_load(data=edition_2023_data, upcoming=True, now=timezone.now())
+
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests
+# themselves (loading data) are still synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists() or os.environ.get("CI"):
+        return  # in CI a missing browser must fail, not skip
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is missing: apt-get install chromium (make test does it as root)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A visitor from Poland: the site answers in Polish.
+    return {**browser_context_args, "locale": "pl-PL", "timezone_id": "Europe/Warsaw"}

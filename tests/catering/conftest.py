@@ -1,7 +1,6 @@
 import datetime as dt
 import itertools
 import json
-import os
 from unittest import mock
 
 import pytest
@@ -78,19 +77,6 @@ def register(edition, catering_request=None, *, days=None, now=NOW, **overrides)
         catering_request=catering_request,
         now=now,
     )
-
-
-@pytest.fixture
-def browser_page(live_server):
-    """A real Chromium (Debian's) driven by Playwright against the live server."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page(locale="pl-PL")
-        yield page
-        browser.close()
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +9,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("frozen_now"),
+    # A visitor whose browser asks for English: these tests read the English labels.
+    pytest.mark.browser_context_args(locale="en-GB"),
 ]
 
 
@@ -21,8 +25,7 @@ def fill_person(page, email: str) -> None:
     page.check("#id_accept_terms")
 
 
-def test_claiming_a_free_malopolska_ticket(browser_page, live_server, edition):
-    page = browser_page
+def test_claiming_a_free_malopolska_ticket(page, live_server, edition):
     page.goto(live_server.url + reverse("registration:register"))
     fill_person(page, "anna@example.com")
     page.get_by_label("A free ticket for Małopolska, catering included").check()
@@ -36,11 +39,10 @@ def test_claiming_a_free_malopolska_ticket(browser_page, live_server, edition):
     assert Registration.objects.get().ticket_claims.get().town == "Tarnów"
 
 
-def test_paid_catering_shows_the_transfer_details(browser_page, live_server, edition):
-    page = browser_page
+def test_paid_catering_shows_the_transfer_details(page, live_server, edition):
     page.goto(live_server.url + reverse("registration:register"))
     fill_person(page, "jan@example.com")
-    page.get_by_label("Catering, 120,00 zł gross, paid by bank transfer").check()
+    page.get_by_label(re.compile(r"Catering, 120[.,]00 zł gross, paid by bank transfer")).check()
     page.select_option("#id_diet", "vegetarian")
     page.get_by_role("button", name="Register").click()
 

@@ -11,7 +11,11 @@ from .conftest import sign_up
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser_context_args(locale="en-GB"),  # these tests read the English labels
+]
 
 
 @pytest.fixture
