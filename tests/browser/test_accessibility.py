@@ -131,7 +131,7 @@ def test_sign_up_with_the_keyboard_alone(page: Page, live_server, edition):
     expect(page.get_by_role("link", name="Przejdź do treści")).to_be_focused()
     expect(page.get_by_role("link", name="Przejdź do treści")).to_be_visible()
 
-    visited = []
+    visited, invisible = [], []
     for _ in range(150):
         page.keyboard.press("Tab")
         focused = page.evaluate(
@@ -140,6 +140,8 @@ def test_sign_up_with_the_keyboard_alone(page: Page, live_server, edition):
             " outline: getComputedStyle(document.activeElement).outlineStyle})"
         )
         visited.append(focused["id"] or focused["text"][:30])
+        if focused["outline"] != "solid":
+            invisible.append(visited[-1])
         if focused["id"] in typed:
             page.keyboard.type(typed[focused["id"]])
         elif focused["id"] == "id_voivodeship":
@@ -147,13 +149,13 @@ def test_sign_up_with_the_keyboard_alone(page: Page, live_server, edition):
         elif focused["id"] in ("id_days_0", "id_accept_terms"):
             page.keyboard.press("Space")
         elif focused["type"] == "submit" and focused["text"] == "Zarejestruj się":
-            assert focused["outline"] == "solid"  # the focus is visible
             page.keyboard.press("Enter")
             break
     else:
         pytest.fail(f"the submit button was never reached: {visited}")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Dziękujemy za rejestrację")
+    assert invisible == []  # every stop shows where the focus is
     assert "id_website" not in visited  # the honeypot is out of the tab order
 
 
