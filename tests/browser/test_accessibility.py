@@ -111,10 +111,27 @@ def test_registration_form_with_errors_has_no_wcag_violations(page: Page, live_s
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("language", ["pl", "en"])
 @pytest.mark.parametrize("url_name", ["registration:thanks", "registration:manage", "registration:ticket"])
-def test_registration_pages_have_no_wcag_violations(page: Page, live_server, registration, url_name):
+def test_registration_pages_have_no_wcag_violations(
+    page: Page, live_server, registration, url_name, language
+):
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     kwargs = {"public_id": registration.public_id, "token": registration.manage_token}
     page.goto(live_server.url + reverse(url_name, kwargs=kwargs))
+    assert axe_violations(page) == []
+
+
+def test_management_page_with_errors_has_no_wcag_violations(page: Page, live_server, registration):
+    kwargs = {"public_id": registration.public_id, "token": registration.manage_token}
+    page.goto(live_server.url + reverse("registration:manage", kwargs=kwargs))
+    page.locator("#id_person-email").fill("not an address")
+    page.get_by_role("button", name="Zapisz moje dane").click()
+
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#id_person-email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_person-email")).to_have_attribute("aria-describedby", "id_person-email_error")
+    expect(page.locator("#id_person-email_error")).to_have_text("Wprowadź poprawny adres email.")
     assert axe_violations(page) == []
 
 
