@@ -6,15 +6,17 @@ SHELL := /bin/bash
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
+# W3C Nu HTML Checker for the HTML validity test, fetched from the npm registry once.
+VNU_JAR := .cache/vnu/vnu.jar
 # Reinstalled only when pyproject.toml changes.
 STAMP := $(VENV)/.installed-miejsca-otwarte
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Commands that must work without a SECRET_KEY (catalogues, local server).
 DEV_ENV := DEBUG=1
-I18N_IGNORE := $(sort --ignore=.venv --ignore=$(VENV)) --ignore=node_modules --ignore=staticfiles --ignore=tests
+I18N_IGNORE := $(sort --ignore=.venv --ignore=$(VENV)) --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=.cache
 
-.PHONY: help install run test lint format messages compilemessages services clean
+.PHONY: help install run test lint format messages compilemessages services vnu clean
 
 help:
 	@echo "make run    install everything, load the 2023 program (dates moved to the upcoming"
@@ -46,6 +48,11 @@ messages: install
 services:
 	scripts/ensure-services.sh
 
+$(VNU_JAR):
+	scripts/fetch-vnu.sh $@
+
+vnu: $(VNU_JAR)
+
 run: compilemessages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_edition --upcoming
@@ -55,7 +62,7 @@ run: compilemessages
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install services compilemessages
+test: install services compilemessages $(VNU_JAR)
 	$(PY) -m pytest
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -69,6 +76,6 @@ format: install
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache *.egg-info build
+	rm -rf $(VENV) .cache staticfiles test-results .pytest_cache .ruff_cache *.egg-info build
 	find locale -name '*.mo' -delete 2>/dev/null || true
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -15,6 +15,12 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(is_current=True).first()
 
 
+class AccessibilityCompliance(models.TextChoices):
+    FULL = "full", _("fully compliant")
+    PARTIAL = "partial", _("partially compliant")
+    NONE = "none", _("not compliant")
+
+
 class Edition(models.Model):
     """One yearly edition of the conference; exactly one is current and shown on the site."""
 
@@ -44,6 +50,36 @@ class Edition(models.Model):
     controller_name = models.CharField(_("data controller"), max_length=300, blank=True)
     controller_address = models.CharField(_("data controller's address"), max_length=300, blank=True)
     dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
+    data_retention = models.TextField(
+        _("how long registration data is kept"),
+        blank=True,
+        help_text=_("E.g. the period the funding agreement requires. Shown in the privacy information."),
+    )
+    # The accessibility statement (deklaracja dostępności) the act of 4 April 2019 requires.
+    accessibility_compliance = models.CharField(
+        _("compliance with the act on digital accessibility"),
+        max_length=20,
+        choices=AccessibilityCompliance.choices,
+        default=AccessibilityCompliance.PARTIAL,
+    )
+    accessibility_published_on = models.DateField(_("website published on"), null=True, blank=True)
+    accessibility_updated_on = models.DateField(_("website last updated on"), null=True, blank=True)
+    accessibility_statement_date = models.DateField(
+        _("accessibility statement prepared on"), null=True, blank=True
+    )
+    accessibility_contact_name = models.CharField(
+        _("accessibility contact person"), max_length=200, blank=True
+    )
+    accessibility_exceptions = models.TextField(
+        _("content that is not accessible"),
+        blank=True,
+        help_text=_("What is not accessible, why, and the accessible alternative."),
+    )
+    accessibility_architecture = models.TextField(
+        _("architectural accessibility of the venue"),
+        blank=True,
+        help_text=_("Entrances, lifts, toilets, parking, induction loops, assistance dogs, interpreters."),
+    )
     is_current = models.BooleanField(_("current edition"), default=False)
 
     objects = EditionQuerySet.as_manager()

@@ -7,7 +7,17 @@ from .models import ConferenceDay, Edition, EditionLink, EditionRole, ProgramIte
 
 @register(Edition)
 class EditionTranslation(TranslationOptions):
-    fields = ("title", "subtitle", "slogan", "intro", "audience", "participation_terms")
+    fields = (
+        "title",
+        "subtitle",
+        "slogan",
+        "intro",
+        "audience",
+        "participation_terms",
+        "data_retention",
+        "accessibility_exceptions",
+        "accessibility_architecture",
+    )
 
 
 @register(EditionLink)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -38,3 +39,14 @@ def program_ics(request):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="miejsca-otwarte-{edition.number}.ics"'
     return response
+
+
+def accessibility(request):
+    """The accessibility statement (deklaracja dostępności) in the structure the act requires."""
+    selectors.current_edition_or_404()
+    return render(request, "program/accessibility.html", {"site_url": settings.SITE_URL})
+
+
+def contact(request):
+    selectors.current_edition_or_404()
+    return render(request, "program/contact.html")

@@ -1,0 +1,85 @@
+"""The public pages are valid HTML according to the W3C Nu HTML Checker (vnu.jar, run with Java)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from program.models import ProgramItem
+from registration import services
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+VNU_JAR = Path(settings.BASE_DIR) / ".cache" / "vnu" / "vnu.jar"
+
+
+@pytest.fixture(scope="session")
+def vnu() -> list[str]:
+    """The checker's command line: java -jar vnu.jar."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is missing: the W3C Nu HTML Checker needs it (apt-get install default-jre)")
+    if not VNU_JAR.exists():  # `make test` fetches it; a bare pytest run does it here
+        fetch = Path(settings.BASE_DIR) / "scripts" / "fetch-vnu.sh"
+        subprocess.run([fetch, VNU_JAR], check=True)  # noqa: S603 (our own script)
+    return [java, "-jar", str(VNU_JAR)]
+
+
+def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
+    visit = ProgramItem.objects.get(edition=upcoming_edition, slug="wizyta-kozlowka")
+    registration = services.registration_create(
+        edition=upcoming_edition,
+        person=services.Person(
+            first_name="Zofia",
+            last_name="Żółkiewska",
+            email="zofia@example.com",
+            town="Kraków",
+            voivodeship="lesser_poland",
+        ),
+        day_ids=[upcoming_edition.days.first().pk],
+        item_ids=[visit.pk],
+        consents={"terms": True, "privacy": True, "image": False, "newsletter": False},
+    )
+    manage = {"public_id": registration.public_id, "token": registration.manage_token}
+    urls = {
+        "home": reverse("program:home"),
+        "program": reverse("program:program"),
+        "item": reverse("program:item", kwargs={"slug": visit.slug}),
+        "register": reverse("registration:register"),
+        "resend": reverse("registration:resend_link"),
+        "privacy": reverse("registration:privacy"),
+        "accessibility": reverse("program:accessibility"),
+        "contact": reverse("program:contact"),
+        "thanks": reverse("registration:thanks", kwargs=manage),
+        "manage": reverse("registration:manage", kwargs=manage),
+        "ticket": reverse("registration:ticket", kwargs=manage),
+    }
+    client.cookies["django_language"] = "pl"
+    files = []
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    # The form sent back with every error shown.
+    response = client.post(reverse("registration:register"), {})
+    files.append(tmp_path / "register-errors.html")
+    files[-1].write_bytes(response.content)
+
+    result = subprocess.run(  # noqa: S603 (java and the checker, files we wrote)
+        [*vnu, "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    errors = [
+        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(result.stderr)["messages"]
+    ]
+    assert errors == []
+    assert len(files) == 12
