@@ -1,0 +1,37 @@
+-- Complete sign-up form POSTs, all for the same hot item. The harness passes a real CSRF cookie
+-- and token (from a GET of the form) and the ids in the environment; every request has its own
+-- e-mail address and submission key.
+dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
+local run = os.getenv("BENCH_RUN")
+local csrf = os.getenv("BENCH_CSRF")
+local day = os.getenv("BENCH_DAY")
+local item = os.getenv("BENCH_ITEM")
+local n = 0
+
+local function uuid4()
+  return string.format("%08x-%04x-4%03x-%04x-%06x%06x",
+    math.random(0, 0xffffffff), math.random(0, 0xffff), math.random(0, 0xfff),
+    math.random(0x8000, 0xbfff), math.random(0, 0xffffff), math.random(0, 0xffffff))
+end
+
+local base_init = init
+function init(args)
+  base_init(args)
+  math.randomseed(os.time() * 1000 + id)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Cookie"] = "csrftoken=" .. csrf .. "; django_language=pl"
+end
+
+function request()
+  n = n + 1
+  local body = table.concat({
+    "csrfmiddlewaretoken=" .. csrf,
+    "first_name=Bench", "last_name=Signup",
+    string.format("email=b%s-%d-%d%%40example.com", run, id, n),
+    "town=Krak%C3%B3w", "voivodeship=lesser_poland", "organisation_type=ngo",
+    "accept_terms=on", "submission_key=" .. uuid4(),
+    "days=" .. day, "items=" .. item,
+  }, "&")
+  return wrk.format(nil, nil, nil, body)
+end
