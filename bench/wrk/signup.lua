@@ -9,9 +9,10 @@ local item = os.getenv("BENCH_ITEM")
 local n = 0
 
 local function uuid4()
-  return string.format("%08x-%04x-4%03x-%04x-%06x%06x",
-    math.random(0, 0xffffffff), math.random(0, 0xffff), math.random(0, 0xfff),
-    math.random(0x8000, 0xbfff), math.random(0, 0xffffff), math.random(0, 0xffffff))
+  -- 16-bit pieces: LuaJIT's math.random takes 32-bit signed bounds.
+  local r = function() return math.random(0, 0xffff) end
+  return string.format("%04x%04x-%04x-4%03x-%04x-%04x%04x%04x",
+    r(), r(), r(), math.random(0, 0xfff), math.random(0x8000, 0xbfff), r(), r(), r())
 end
 
 local base_init = init
