@@ -289,13 +289,16 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
     r["floor_text"] = wrk(f"{floor}/text")
     r["floor_lock"] = wrk(f"{floor}/lock")
     ids = psql(
-        "SELECT i.slug, i.id, (SELECT min(d.id) FROM program_conferenceday d WHERE d.edition_id = i.edition_id "
-        f"AND d.date = (i.starts_at AT TIME ZONE 'Europe/Warsaw')::date) FROM program_programitem i WHERE i.slug = '{HOT_SLUG}'"
+        "SELECT i.slug, i.id, (SELECT min(d.id) FROM program_conferenceday d "
+        "WHERE d.edition_id = i.edition_id AND d.date = (i.starts_at AT TIME ZONE 'Europe/Warsaw')::date) "
+        f"FROM program_programitem i WHERE i.slug = '{HOT_SLUG}'"
     ).split("|")
     hot_id, hot_day = ids[1], ids[2]
     manage_path = psql(
-        "SELECT '/registration/manage/' || public_id || '/' || manage_token || '/' FROM registration_registration r "
-        "WHERE EXISTS (SELECT 1 FROM registration_booking b WHERE b.registration_id = r.id) ORDER BY id LIMIT 1"
+        "SELECT '/registration/manage/' || public_id || '/' || manage_token || '/' "
+        "FROM registration_registration r "
+        "WHERE EXISTS (SELECT 1 FROM registration_booking b WHERE b.registration_id = r.id) "
+        "ORDER BY id LIMIT 1"
     )
     for name, path in [
         ("home", "/"),
@@ -312,7 +315,6 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
         BENCH_CSRF=csrf_cookie(f"{site}/registration/"),
         BENCH_DAY=hot_day,
         BENCH_ITEM=hot_id,
-        BENCH_RUN=str(int(time.time())),
     )
     r["signup"] = signup = wrk(f"{site}/registration/", script="signup.lua")
     # A sign-up answers 302; the warm-up's sign-ups are left out of the count.
@@ -328,7 +330,8 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
     signup["consistent"] = check.returncode == 0
     signup["check"] = check.stdout.strip()
     signup["hot_item"] = psql(
-        f"SELECT seats_taken || ' seats of ' || capacity || ', ' || waitlist_length || ' waiting' FROM program_programitem WHERE slug = '{HOT_SLUG}'"
+        "SELECT seats_taken || ' seats of ' || capacity || ', ' || waitlist_length || ' waiting' "
+        f"FROM program_programitem WHERE slug = '{HOT_SLUG}'"
     )
     log("mail worker")
     r["mail"] = measure_mail()
@@ -358,7 +361,8 @@ def render_table(r: dict) -> str:
         share = f"{f['ratio']:.0%}" if "ratio" in f else "—"
         met = ("no" if key in missed else "yes") if key else ""
         lines.append(
-            f"| {label} | {f['rps']:.1f} {unit} | {share} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {f['5xx']} | {target} | {met} |"
+            f"| {label} | {f['rps']:.1f} {unit} | {share} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} "
+            f"| {f['5xx']} | {target} | {met} |"
         )
     m = r["mail"]
     lines.append(
@@ -371,9 +375,10 @@ def render_table(r: dict) -> str:
     lines.append("| CSV / XLSX export (5,000) | not yet built | | | | | ≤ 1 s / ≤ 3 s, ≤ 150 MB | |")
     lines.append("")
     lines.append(f"Sign-up check: {r['signup']['check']} Hot item afterwards: {r['signup']['hot_item']}.")
+    s = r["signup"]
     lines.append(
-        f"Sign-up responses: {r['signup']['3xx']} redirects (sign-ups), {r['signup']['4xx']} 4xx, "
-        f"{r['signup']['5xx']} 5xx, {r['signup']['socket_errors']} socket errors, {r['signup']['timeouts']} timeouts."
+        f"Sign-up responses: {s['3xx']} redirects (sign-ups), {s['4xx']} 4xx, {s['5xx']} 5xx, "
+        f"{s['socket_errors']} socket errors, {s['timeouts']} timeouts."
     )
     lines.append(f"Mail worker: {m['sent']} of {m['queued']} sent in {m['seconds']} s.")
     return "\n".join(lines)
@@ -385,9 +390,9 @@ def write_doc(r: dict, table: str) -> None:
     block = (
         "<!-- bench:begin (written by make bench) -->\n"
         f"Run {r['when']}: {m['nproc']} × {m['cpu']}, {m['ram_gb']} GB RAM, Python {m['python']}, "
-        f"PostgreSQL {m['postgresql']}, gunicorn {m['gunicorn']}; {r['settings']['duration_s']} s per figure after "
-        f"{r['settings']['warmup_s']} s warm-up, {r['settings']['connections']} connections. Load average "
-        f"before {r['load']['before']}, after {r['load']['after']}.\n\n{table}\n"
+        f"PostgreSQL {m['postgresql']}, gunicorn {m['gunicorn']}; {r['settings']['duration_s']} s per figure "
+        f"after {r['settings']['warmup_s']} s warm-up, {r['settings']['connections']} connections. "
+        f"Load average before {r['load']['before']}, after {r['load']['after']}.\n\n{table}\n"
         "<!-- bench:end -->"
     )
     text = doc.read_text() if doc.exists() else "# Performance\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"

@@ -2,11 +2,9 @@
 -- and token (from a GET of the form) and the ids in the environment; every request has its own
 -- e-mail address and submission key.
 dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
-local run = os.getenv("BENCH_RUN")
 local csrf = os.getenv("BENCH_CSRF")
 local day = os.getenv("BENCH_DAY")
 local item = os.getenv("BENCH_ITEM")
-local n = 0
 
 local function uuid4()
   -- 16-bit pieces: LuaJIT's math.random takes 32-bit signed bounds.
@@ -25,13 +23,14 @@ function init(args)
 end
 
 function request()
-  n = n + 1
+  local key = uuid4()
   local body = table.concat({
     "csrfmiddlewaretoken=" .. csrf,
     "first_name=Bench", "last_name=Signup",
-    string.format("email=b%s-%d-%d%%40example.com", run, id, n),
+    -- The key in the address: the warm-up and the measured run are two wrk processes.
+    "email=b" .. key .. "%40example.com",
     "town=Krak%C3%B3w", "voivodeship=lesser_poland", "organisation_type=ngo",
-    "accept_terms=on", "submission_key=" .. uuid4(),
+    "accept_terms=on", "submission_key=" .. key,
     "days=" .. day, "items=" .. item,
   }, "&")
   return wrk.format(nil, nil, nil, body)
