@@ -79,3 +79,10 @@ clean:
 	rm -rf $(VENV) .cache staticfiles test-results .pytest_cache .ruff_cache *.egg-info build
 	find locale -name '*.mo' -delete 2>/dev/null || true
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Load test (issue #8): fresh database mo_bench, the site and a bare-Django floor under gunicorn,
+# wrk against both; writes docs/performance.md and bench/results.json, fails when a target is
+# missed. Needs PostgreSQL at 127.0.0.1:5432, wrk and redis-server. BENCH_DURATION=3 for a quick look.
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py

@@ -154,6 +154,8 @@ LOGIN_URL = "admin:login"
 
 # django-ratelimit counts in the default cache; with CACHE_URL on Redis the limits hold across servers.
 RATELIMIT_USE_CACHE = "default"
+# Sign-up POSTs per IP address (django-ratelimit rate); `make bench` lifts it (docs/performance.md).
+RATELIMIT_SIGNUP = env.str("RATELIMIT_SIGNUP", default="20/m")
 
 # SQLite cannot defer unique constraints; there the services alone keep waiting-list positions
 # unique (writes are serialised). Production runs PostgreSQL, where the constraint exists.

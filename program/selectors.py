@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -11,6 +12,10 @@ from django.http import Http404
 from .models import ConferenceDay, Edition, EditionRole, Organisation, ProgramItem
 
 CURRENT_EDITION_CACHE_KEY = "program:current-edition"
+PROGRAM_VERSION_CACHE_KEY = "program:version"
+# Bounds how stale a worker's copy can be when the cache is per process (locmem): a bump in one
+# worker is not seen by the others. With a shared cache (CACHE_URL=rediscache://…) it is immediate.
+PROGRAM_CACHE_TIMEOUT = 30
 
 
 def current_edition() -> Edition | None:
@@ -78,3 +83,30 @@ def roles_by_kind(edition: Edition) -> dict[str, list[EditionRole]]:
 
 def limited_items(items: Iterable[ProgramItem]) -> list[ProgramItem]:
     return [item for item in items if item.is_limited]
+
+
+def program_version() -> str:
+    version = cache.get(PROGRAM_VERSION_CACHE_KEY)
+    if version is None:
+        version = bump_program_version()
+    return version
+
+
+def bump_program_version() -> str:
+    """Make every cached rendering of the program stale. Called by program.signals when items,
+    days or hosts are saved and by registration.services after seats change (its bulk_update and
+    update() bypass signals)."""
+    version = uuid4().hex
+    cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
+    return version
+
+
+def cached_program_html(edition: Edition, language: str, render) -> str:
+    """The program listing as rendered by `render(program_by_day(edition))`, cached per edition,
+    language and program version. It holds no per-user state, so all visitors share it."""
+    key = f"program:html:{edition.pk}:{language}:{program_version()}"
+    html = cache.get(key)
+    if html is None:
+        html = render(program_by_day(edition))
+        cache.set(key, html, timeout=PROGRAM_CACHE_TIMEOUT)
+    return html

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from . import ical, selectors
 from .models import EditionRole
@@ -23,8 +26,15 @@ def home(request):
 
 
 def program(request):
+    # Only the listing is cached: the layout around it carries per-visitor state (CSRF token of
+    # the language switcher, messages), so it is rendered for each request.
     edition = selectors.current_edition_or_404()
-    return render(request, "program/program.html", {"program_days": selectors.program_by_day(edition)})
+    listing = selectors.cached_program_html(
+        edition,
+        get_language(),
+        lambda program_days: render_to_string("program/_program.html", {"program_days": program_days}),
+    )
+    return render(request, "program/program.html", {"program_listing": mark_safe(listing)})  # noqa: S308
 
 
 def item_detail(request, slug: str):

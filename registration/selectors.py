@@ -33,10 +33,9 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
 
 def bookable_items(edition: Edition) -> list[ProgramItem]:
     """The limited items one can sign up for, in program order."""
+    # No hosts: no page that lists these shows them, and a prefetch is one more query per sign-up.
     return list(
-        ProgramItem.objects.filter(edition=edition, capacity__isnull=False)
-        .prefetch_related("hosts")
-        .order_by("starts_at", "title")
+        ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by("starts_at", "title")
     )
 
 

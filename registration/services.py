@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.models import ConferenceDay, Edition, ProgramItem
+from program.selectors import bump_program_version
 
 from . import catering, mail
 from .models import Booking, Consent, DayAttendance, OutgoingMail, Registration
@@ -208,9 +209,13 @@ def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
         locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
-        return {item.pk: item for item in locked}
+        locked = {item.pk: item for item in locked}
     except OperationalError as error:
         raise RegistrationError("busy") from error
+    # Every change of seats or waiting lists locks its items here first, and saves the counters
+    # with bulk_update or update(), which send no signals: the cached program shows seats left.
+    transaction.on_commit(bump_program_version)
+    return locked
 
 
 def _take_places(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
@@ -22,7 +23,6 @@ from .forms import (
     ResendLinkForm,
 )
 
-SIGNUP_RATE = "20/m"
 RESEND_RATE = "5/m"
 
 
@@ -40,7 +40,7 @@ def register(request):
     )
     status = 200
     if request.method == "POST" and is_open:
-        if _rate_limited(request, "signup", SIGNUP_RATE):
+        if _rate_limited(request, "signup", settings.RATELIMIT_SIGNUP):
             form.add_error(
                 None, _("Too many attempts from your network. Please wait a minute and try again.")
             )

@@ -1,0 +1,404 @@
+# ruff: noqa: S603, S608 (a harness: runs our own commands and SQL with our own constants)
+"""`make bench`: build the benchmark database, serve the site and a bare-Django floor under the
+same gunicorn set-up, drive both with wrk, check the data, print the table and write
+bench/results.json and the table in docs/performance.md. Exits 1 when a figure misses its target.
+
+Environment: BENCH_DURATION (seconds per figure, default 10), BENCH_WARMUP (default 2),
+BENCH_REGISTRATIONS (default 5000), BENCH_MAILS (default 200), BENCH_DB (default mo_bench),
+PGHOST/PGPORT/PGUSER (default 127.0.0.1, 5432, postgres)."""
+
+import datetime as dt
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PY = sys.executable
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+CONNECTIONS = 16
+PG = {
+    "host": os.environ.get("PGHOST", "127.0.0.1"),
+    "port": os.environ.get("PGPORT", "5432"),
+    "user": os.environ.get("PGUSER", "postgres"),
+}
+DB = os.environ.get("BENCH_DB", "mo_bench")
+SITE, FLOOR, REDIS, SMTP = 8101, 8102, 6391, 8125
+HOT_SLUG = "wieczorne-spotkanie-sieciowanie"  # capacity 80: a few seats, then the waiting list
+ADMIN_USER, ADMIN_PASSWORD = "bench", "bench-password-not-secret"  # a throwaway database
+
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB}",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SITE_URL": f"http://127.0.0.1:{SITE}",
+    # Shared by the four workers, so a bump of the program version reaches all of them.
+    "CACHE_URL": f"rediscache://127.0.0.1:{REDIS}/0",
+    "CONN_MAX_AGE": "60",
+    "RATELIMIT_SIGNUP": "1000000/s",  # one address sends every sign-up
+    "EMAIL_URL": f"smtp://127.0.0.1:{SMTP}",
+    "LOG_LEVEL": "WARNING",
+    "BENCH_HOT_SLUG": HOT_SLUG,
+    "BENCH_LUA_DIR": str(BENCH / "wrk"),
+    "PYTHONUNBUFFERED": "1",
+}
+
+TARGETS = {
+    # figure: (description, test)
+    "program": ("≥ 40 % of floor text", lambda r: r["program"]["ratio"] >= 0.40),
+    "signup": (
+        "≥ 200/s, p99 ≤ 250 ms, no 5xx, no overbooking",
+        lambda r: (
+            r["signup"]["rps"] >= 200
+            and r["signup"]["p99_ms"] <= 250
+            and r["signup"]["5xx"] == 0
+            and r["signup"]["consistent"]
+        ),
+    ),
+    "mail": ("≥ 50 mails/s", lambda r: r["mail"]["rps"] >= 50),
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def run(*args, **kwargs) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=ENV, capture_output=True, text=True, **kwargs)
+    if result.returncode:
+        sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+    return result.stdout
+
+
+def manage(*args, stdin: Path | None = None) -> str:
+    if stdin is None:
+        return run(PY, "manage.py", *args)
+    return run(PY, "manage.py", *args, input=stdin.read_text())
+
+
+def psql(sql: str) -> str:
+    return run("psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", DB, "-Atqc", sql).strip()
+
+
+def build_database() -> None:
+    log(f"fresh database {DB}")
+    pg = ["-h", PG["host"], "-p", PG["port"], "-U", PG["user"]]
+    run("dropdb", *pg, "--if-exists", "--force", DB)
+    run("createdb", *pg, DB)
+    manage("migrate", "--noinput", "-v", "0")
+    manage("compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    manage("load_edition", "--upcoming")
+    log(manage("shell", "-v", "0", stdin=BENCH / "seed.py").strip())
+    subprocess.run(
+        [
+            PY,
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            ADMIN_USER,
+            "--email",
+            "b@example.com",
+        ],
+        cwd=ROOT,
+        env={**ENV, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
+        check=True,
+        capture_output=True,
+    )
+    psql(
+        "CREATE TABLE bench_floor_counter (id int PRIMARY KEY, n bigint NOT NULL);"
+        "INSERT INTO bench_floor_counter VALUES (1, 0);"
+        "CREATE TABLE bench_floor_row (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL);"
+    )
+
+
+def gunicorn_args(port: int) -> list[str]:
+    """The repository's gunicorn.conf.py when there is one (the bind is ours), else its defaults."""
+    bind = ["--bind", f"127.0.0.1:{port}"]
+    if (ROOT / "gunicorn.conf.py").exists():
+        return ["--config", "gunicorn.conf.py", *bind]
+    return ["--workers", "4", "--worker-class", "sync", *bind]
+
+
+class Processes:
+    """What the harness starts; stopped (by their own handles) however the run ends."""
+
+    def __init__(self):
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, *args, env=None) -> subprocess.Popen:
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        self.started.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in reversed(self.started):
+            process.terminate()
+        for process in self.started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 (loopback)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def wait_for_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def wrk(url: str, *, script: str = "report.lua", connections: int = CONNECTIONS, headers=()) -> dict:
+    args = ["wrk", "-t", "2", "-c", str(connections), "-s", str(BENCH / "wrk" / script), "--timeout", "5s"]
+    for header in headers:
+        args += ["-H", header]
+    run(*args, "-d", f"{WARMUP}s", url)
+    output = run(*args, "-d", f"{DURATION}s", url)
+    return json.loads(re.search(r"^JSON (.*)$", output, re.M).group(1))
+
+
+def csrf_cookie(url: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(url).read()
+    return next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+
+
+def admin_session(base: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/admin/login/").read()
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    form = {
+        "username": ADMIN_USER,
+        "password": ADMIN_PASSWORD,
+        "csrfmiddlewaretoken": token,
+        "next": "/admin/",
+    }
+    opener.open(f"{base}/admin/login/", urllib.parse.urlencode(form).encode()).read()
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def measure_mail() -> dict:
+    log(manage("shell", "-v", "0", stdin=BENCH / "mails.py").strip())
+    queued = int(psql("SELECT count(*) FROM registration_outgoingmail WHERE state = 'queued'"))
+    started = time.monotonic()
+    manage("db_worker", "--batch", "--no-startup-delay")
+    seconds = time.monotonic() - started
+    sent = int(psql("SELECT count(*) FROM registration_outgoingmail WHERE state = 'sent'"))
+    return {"queued": queued, "sent": sent, "seconds": round(seconds, 2), "rps": round(sent / seconds, 2)}
+
+
+def machine() -> dict:
+    model = re.search(r"Model name:\s*(.+)", run("lscpu"))
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model.group(1).strip() if model else platform.processor(),
+        "ram_gb": round(mem_kb / 1024**2, 1),
+        "python": platform.python_version(),
+        "postgresql": psql("SHOW server_version"),
+        "gunicorn": "gunicorn.conf.py"
+        if (ROOT / "gunicorn.conf.py").exists()
+        else "--workers 4 --worker-class sync",
+    }
+
+
+def main() -> int:
+    for tool in ("wrk", "psql", "redis-server"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is needed (Debian: apt-get install wrk postgresql-client redis-server)")
+    load_before = os.getloadavg()
+    processes = Processes()
+    try:
+        # The cache first: saving the program bumps its version there.
+        processes.start(
+            "redis-server", "--port", str(REDIS), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"
+        )
+        wait_for_port(REDIS)
+        build_database()
+        processes.start(PY, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{SMTP}", "-c", "aiosmtpd.handlers.Sink")
+        processes.start(PY, "-m", "gunicorn", *gunicorn_args(SITE), "miejsca_otwarte.wsgi")
+        processes.start(
+            PY,
+            "-m",
+            "gunicorn",
+            *gunicorn_args(FLOOR),
+            "bench.floor.wsgi",
+            env={**ENV, "DJANGO_SETTINGS_MODULE": "bench.floor.settings"},
+        )
+        site, floor = f"http://127.0.0.1:{SITE}", f"http://127.0.0.1:{FLOOR}"
+        wait_for(f"{site}/")
+        wait_for(f"{floor}/text")
+        results = measure(site, floor, processes)
+    finally:
+        processes.stop()
+    results["machine"] = machine()
+    results["load"] = {
+        "before": [round(x, 2) for x in load_before],
+        "after": [round(x, 2) for x in os.getloadavg()],
+    }
+    results["settings"] = {"duration_s": DURATION, "warmup_s": WARMUP, "connections": CONNECTIONS}
+    results["when"] = dt.datetime.now().isoformat(timespec="seconds")
+    failed = [name for name, (_, test) in TARGETS.items() if not test(results)]
+    results["missed"] = failed
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    table = render_table(results)
+    print(table)
+    write_doc(results, table)
+    if failed:
+        log("missed targets: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+def measure(site: str, floor: str, processes: Processes) -> dict:
+    r: dict = {}
+    log("floor")
+    r["floor_text"] = wrk(f"{floor}/text")
+    r["floor_lock"] = wrk(f"{floor}/lock")
+    ids = psql(
+        "SELECT i.slug, i.id, (SELECT min(d.id) FROM program_conferenceday d "
+        "WHERE d.edition_id = i.edition_id AND d.date = (i.starts_at AT TIME ZONE 'Europe/Warsaw')::date) "
+        f"FROM program_programitem i WHERE i.slug = '{HOT_SLUG}'"
+    ).split("|")
+    hot_id, hot_day = ids[1], ids[2]
+    manage_path = psql(
+        "SELECT '/registration/manage/' || public_id || '/' || manage_token || '/' "
+        "FROM registration_registration r "
+        "WHERE EXISTS (SELECT 1 FROM registration_booking b WHERE b.registration_id = r.id) "
+        "ORDER BY id LIMIT 1"
+    )
+    for name, path in [
+        ("home", "/"),
+        ("program", "/program/"),
+        ("item", f"/program/{HOT_SLUG}/"),
+        ("manage", manage_path),
+    ]:
+        log(name)
+        r[name] = wrk(site + path)
+    log("admin")
+    r["admin_index"] = wrk(f"{site}/admin/", connections=2, headers=[f"Cookie: {admin_session(site)}"])
+    log("sign-up")
+    ENV.update(
+        BENCH_CSRF=csrf_cookie(f"{site}/registration/"),
+        BENCH_DAY=hot_day,
+        BENCH_ITEM=hot_id,
+    )
+    r["signup"] = signup = wrk(f"{site}/registration/", script="signup.lua")
+    # A sign-up answers 302; the warm-up's sign-ups are left out of the count.
+    signup["rps"] = round(signup["3xx"] / signup["seconds"], 2)
+    check = subprocess.run(
+        [PY, "manage.py", "shell", "-v", "0"],
+        input=(BENCH / "check.py").read_text(),
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    signup["consistent"] = check.returncode == 0
+    signup["check"] = check.stdout.strip()
+    signup["hot_item"] = psql(
+        "SELECT seats_taken || ' seats of ' || capacity || ', ' || waitlist_length || ' waiting' "
+        f"FROM program_programitem WHERE slug = '{HOT_SLUG}'"
+    )
+    log("mail worker")
+    r["mail"] = measure_mail()
+    for name in ("home", "program", "item", "manage", "admin_index"):
+        r[name]["ratio"] = round(r[name]["rps"] / r["floor_text"]["rps"], 3)
+    signup["ratio"] = round(signup["rps"] / r["floor_lock"]["rps"], 3)
+    return r
+
+
+def render_table(r: dict) -> str:
+    rows = [
+        ("floor: text view", r["floor_text"], "rps", "", ""),
+        ("floor: lock + insert", r["floor_lock"], "rps", "", ""),
+        ("home", r["home"], "rps", "", ""),
+        ("program", r["program"], "rps", TARGETS["program"][0], "program"),
+        ("item detail", r["item"], "rps", "", ""),
+        ("management page (GET)", r["manage"], "rps", "", ""),
+        ("sign-up, one hot item", r["signup"], "sign-ups/s", TARGETS["signup"][0], "signup"),
+        ("admin index (2 conn.)*", r["admin_index"], "rps", "", ""),
+    ]
+    missed = set(r["missed"])
+    lines = [
+        "| Figure | Throughput | Share of floor | Median ms | p99 ms | 5xx | Target | Met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for label, f, unit, target, key in rows:
+        share = f"{f['ratio']:.0%}" if "ratio" in f else "—"
+        met = ("no" if key in missed else "yes") if key else ""
+        lines.append(
+            f"| {label} | {f['rps']:.1f} {unit} | {share} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} "
+            f"| {f['5xx']} | {target} | {met} |"
+        )
+    m = r["mail"]
+    lines.append(
+        f"| mail worker (PDF ticket each) | {m['rps']:.1f} mails/s | — | — | — | — | {TARGETS['mail'][0]} | "
+        f"{'no' if 'mail' in missed else 'yes'} |"
+    )
+    lines.append(
+        "| admin registration list (5,000) | not yet built* | | | | | median ≤ 150 ms, ≤ 10 queries | |"
+    )
+    lines.append("| CSV / XLSX export (5,000) | not yet built | | | | | ≤ 1 s / ≤ 3 s, ≤ 150 MB | |")
+    lines.append("")
+    lines.append(f"Sign-up check: {r['signup']['check']} Hot item afterwards: {r['signup']['hot_item']}.")
+    s = r["signup"]
+    lines.append(
+        f"Sign-up responses: {s['3xx']} redirects (sign-ups), {s['4xx']} 4xx, {s['5xx']} 5xx, "
+        f"{s['socket_errors']} socket errors, {s['timeouts']} timeouts."
+    )
+    lines.append(f"Mail worker: {m['sent']} of {m['queued']} sent in {m['seconds']} s.")
+    return "\n".join(lines)
+
+
+def write_doc(r: dict, table: str) -> None:
+    doc = ROOT / "docs" / "performance.md"
+    m = r["machine"]
+    block = (
+        "<!-- bench:begin (written by make bench) -->\n"
+        f"Run {r['when']}: {m['nproc']} × {m['cpu']}, {m['ram_gb']} GB RAM, Python {m['python']}, "
+        f"PostgreSQL {m['postgresql']}, gunicorn {m['gunicorn']}; {r['settings']['duration_s']} s per figure "
+        f"after {r['settings']['warmup_s']} s warm-up, {r['settings']['connections']} connections. "
+        f"Load average before {r['load']['before']}, after {r['load']['after']}.\n\n{table}\n"
+        "<!-- bench:end -->"
+    )
+    text = doc.read_text() if doc.exists() else "# Performance\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
+    text = re.sub(r"<!-- bench:begin.*?<!-- bench:end -->", lambda _: block, text, flags=re.S)
+    doc.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The program listing is cached per edition and language; seats, items and hosts invalidate it."""
+
+import html
+
+import pytest
+from django.urls import reverse
+from model_bakery import baker
+
+from program.models import Organisation
+from registration import services
+from registration.models import Registration
+
+from ..registration.conftest import sign_up
+
+pytestmark = pytest.mark.django_db
+
+
+def program_page(client) -> str:
+    return html.unescape(client.get(reverse("program:program")).content.decode())
+
+
+@pytest.fixture
+def visit(upcoming_edition):
+    return upcoming_edition.items.get(slug="wizyta-kozlowka")
+
+
+def test_a_sign_up_shows_at_once(client, upcoming_edition, visit, django_capture_on_commit_callbacks):
+    client.cookies["django_language"] = "en"
+    assert "20 seats left of 20" in program_page(client)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the version is bumped after commit
+        sign_up(upcoming_edition, [visit])
+
+    assert "19 seats left of 20" in program_page(client)
+
+
+def test_a_cancellation_shows_at_once(client, upcoming_edition, visit, django_capture_on_commit_callbacks):
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(upcoming_edition, [visit])
+    assert "19 seats left of 20" in program_page(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=Registration.objects.get())
+
+    assert "20 seats left of 20" in program_page(client)
+
+
+def test_item_and_host_edits_show_at_once(client, upcoming_edition, visit):
+    program_page(client)
+    visit.title = "Wizyta zmieniona"
+    visit.save()
+    assert "Wizyta zmieniona" in program_page(client)
+
+    visit.hosts.add(baker.make(Organisation, name="Nowy Gospodarz"))
+    assert "Nowy Gospodarz" in program_page(client)
+
+
+def test_each_language_has_its_own_copy(client, upcoming_edition):
+    client.cookies["django_language"] = "pl"
+    polish = program_page(client)
+    client.cookies["django_language"] = "en"
+    english = program_page(client)
+
+    assert "Dzień 1" in polish
+    assert "Day 1" in english
+
+
+def test_the_cached_listing_holds_no_csrf_token(client, upcoming_edition):
+    program_page(client)
+    other = type(client)()
+
+    page = other.get(reverse("program:program")).content.decode()
+
+    # The layout's language switcher has the visitor's own token; the listing has none.
+    assert page.count("csrfmiddlewaretoken") == 1

@@ -1,0 +1,108 @@
+"""Query budgets of the busiest pages. Each budget is asserted twice, on the 2023 edition alone and
+with many more items, hosts and registrations: a count that grows with the data fails here.
+
+The admin registration list (≤ 10) and dashboard (≤ 15) get their budgets here once the back
+office for registrations exists; today only /admin/ itself is there."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from model_bakery import baker
+
+from program.models import Organisation, ProgramItem
+from registration import services
+from registration.models import Booking, Registration
+
+from ..registration.conftest import ALL_CONSENTS, person
+
+pytestmark = pytest.mark.django_db
+
+_keys = itertools.count(1)
+
+
+def grow(edition, *, items: int, registrations: int) -> None:
+    """Add limited items with two hosts each, and registrations booked on them, in bulk."""
+    hosts = baker.make(Organisation, _quantity=2 * items)
+    start = edition.items.order_by("starts_at").first().starts_at
+    for n in range(items):
+        item = ProgramItem.objects.create(
+            edition=edition,
+            slug=f"extra-{n}",
+            kind=ProgramItem.Kind.WORKSHOP,
+            title=f"Extra {n}",
+            starts_at=start + dt.timedelta(minutes=n),
+            ends_at=start + dt.timedelta(minutes=n + 1),
+            capacity=registrations,
+        )
+        item.hosts.set(hosts[2 * n : 2 * n + 2])
+    people = Registration.objects.bulk_create(
+        Registration(edition=edition, **vars(person(email=f"bulk{n}@example.com")))
+        for n in range(registrations)
+    )
+    extra = list(edition.items.filter(slug__startswith="extra-"))
+    Booking.objects.bulk_create(
+        Booking(registration=r, item=i, status=Booking.Status.CONFIRMED) for r in people for i in extra[:3]
+    )
+    ProgramItem.objects.filter(pk__in=[i.pk for i in extra[:3]]).update(seats_taken=registrations)
+
+
+@pytest.fixture(params=["small", "large"])
+def data(request, upcoming_edition):
+    if request.param == "large":
+        grow(upcoming_edition, items=30, registrations=200)
+    cache.clear()
+    return upcoming_edition
+
+
+def test_program_page(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("program:program")).status_code == 200
+    with django_assert_max_num_queries(0):  # cached listing, cached edition
+        assert client.get(reverse("program:program")).status_code == 200
+
+
+def test_home_page(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("program:home")).status_code == 200
+
+
+def test_item_detail(client, data, django_assert_max_num_queries):
+    item = data.items.filter(capacity__isnull=False).first()
+    with django_assert_max_num_queries(4):
+        assert client.get(item.get_absolute_url()).status_code == 200
+
+
+def test_sign_up_post(client, data, django_assert_max_num_queries):
+    items = list(data.items.filter(capacity__isnull=False).order_by("starts_at")[:1])
+    form = {
+        "first_name": "Łucja",
+        "last_name": "Wąsowska",
+        "email": "lucja@example.com",
+        "town": "Nowy Sącz",
+        "voivodeship": "lesser_poland",
+        "organisation_type": "ngo",
+        "accept_terms": "on",
+        "submission_key": "6f1c8a4e-2b7d-4d1e-9a53-0c5b1f7e2a90",
+        "days": [data.days.first().pk],
+        "items": [item.pk for item in items],
+    }
+    with django_assert_max_num_queries(20):
+        response = client.post(reverse("registration:register"), form)
+    assert response.status_code == 302
+
+
+def test_management_page(client, data, django_assert_max_num_queries):
+    item = data.items.filter(capacity__isnull=False).first()
+    registration = services.registration_create(
+        edition=data,
+        person=person(),
+        day_ids=[data.days.first().pk],
+        item_ids=[item.pk],
+        consents=ALL_CONSENTS,
+        submission_key=None,
+    )
+    with django_assert_max_num_queries(8):
+        assert client.get(registration.get_manage_url()).status_code == 200
