@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
@@ -15,9 +16,6 @@ from program.selectors import current_edition_or_404
 from . import selectors, services, tickets
 from .forms import PERSON_FIELDS, ChangeItemsForm, PersonForm, RegistrationForm, ResendLinkForm
 
-SIGNUP_RATE = "20/m"
-RESEND_RATE = "5/m"
-
 
 def _rate_limited(request, group: str, rate: str) -> bool:
     return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
@@ -31,7 +29,7 @@ def register(request):
     form = RegistrationForm(request.POST or None, edition=edition, items=items)
     status = 200
     if request.method == "POST" and is_open:
-        if _rate_limited(request, "signup", SIGNUP_RATE):
+        if _rate_limited(request, "signup", settings.RATELIMIT_SIGNUP):
             form.add_error(
                 None, _("Too many attempts from your network. Please wait a minute and try again.")
             )
@@ -209,7 +207,7 @@ def resend_link(request):
     edition = current_edition_or_404()
     form = ResendLinkForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "resend", RESEND_RATE):
+        if _rate_limited(request, "resend", settings.RATELIMIT_RESEND):
             form.add_error(
                 None, _("Too many attempts from your network. Please wait a minute and try again.")
             )
