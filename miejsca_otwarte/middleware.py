@@ -26,7 +26,7 @@ class DatabaseUnavailableMiddleware:
             return None
         # The class only: the message of a failed query may quote the values it carried.
         logger.error("Database unavailable: %s", type(exception).__name__)
-        # No edition in the layout: reading it would need the database that just failed.
-        response = render(request, "503.html", {"edition": None}, status=503)
+        # No edition and no messages in the layout: reading them may need the database that failed.
+        response = render(request, "503.html", {"edition": None, "messages": ()}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
