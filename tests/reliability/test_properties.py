@@ -74,9 +74,7 @@ def check_invariants(items):
 
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    initial_capacities=st.lists(st.integers(0, 3), min_size=len(SLUGS), max_size=len(SLUGS)), ops=operations
-)
+@given(capacities=st.lists(st.integers(0, 3), min_size=len(SLUGS), max_size=len(SLUGS)), ops=operations)
 def test_any_sequence_of_changes_keeps_the_invariants(edition, capacities, ops):
     with transaction.atomic():  # each example starts from the same edition and leaves nothing
         ProgramItem.objects.filter(edition=edition).update(seats_taken=0, waitlist_length=0)
