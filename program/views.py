@@ -1,10 +1,12 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from . import ical, selectors
 from .models import EditionRole
 
 
+@require_safe
 def home(request):
     edition = selectors.current_edition_or_404()
     roles = selectors.roles_by_kind(edition)
@@ -21,17 +23,20 @@ def home(request):
     )
 
 
+@require_safe
 def program(request):
     edition = selectors.current_edition_or_404()
     return render(request, "program/program.html", {"program_days": selectors.program_by_day(edition)})
 
 
+@require_safe
 def item_detail(request, slug: str):
     edition = selectors.current_edition_or_404()
     item = get_object_or_404(selectors.items_with_hosts(edition), slug=slug)
     return render(request, "program/item_detail.html", {"item": item})
 
 
+@require_safe
 def program_ics(request):
     edition = selectors.current_edition_or_404()
     body = ical.calendar_for_items(edition, selectors.items_with_hosts(edition), request)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from program import ical
@@ -79,6 +79,7 @@ def _registration_or_404(public_id, token):
     return registration
 
 
+@require_safe
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     return render(request, "registration/thanks.html", {"registration": registration})
@@ -148,6 +149,7 @@ def manage(request, public_id, token):
     )
 
 
+@require_safe
 def ticket(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     return render(
@@ -161,6 +163,7 @@ def ticket(request, public_id, token):
     )
 
 
+@require_safe
 def ticket_pdf(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     response = HttpResponse(
@@ -170,6 +173,7 @@ def ticket_pdf(request, public_id, token):
     return response
 
 
+@require_safe
 def my_calendar(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     items = [b.item for b in registration.bookings.all() if b.is_confirmed]
@@ -179,6 +183,7 @@ def my_calendar(request, public_id, token):
     return response
 
 
+@require_safe
 def my_data(request, public_id, token):
     """Everything stored about the person (RODO: right of access and portability)."""
     registration = _registration_or_404(public_id, token)
@@ -218,6 +223,7 @@ def resend_link(request):
     return render(request, "registration/resend.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 def seats(request):
     """Seats left per limited item, for the live counters on the form (no personal data)."""
     edition = current_edition_or_404()
@@ -229,6 +235,7 @@ def seats(request):
     )
 
 
+@require_safe
 def privacy(request):
     current_edition_or_404()
     return render(request, "registration/privacy.html")
