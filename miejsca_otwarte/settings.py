@@ -195,8 +195,9 @@ HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = False
+# The site has a domain of its own; set these to 0 if it shares one with plain-http subdomains.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 # Set to HTTP_X_FORWARDED_PROTO when TLS ends at a proxy that sets that header; without it
 # SECURE_SSL_REDIRECT would redirect forever behind such a proxy.
 if proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
