@@ -18,6 +18,8 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never grows.
 max_requests = 2000
 max_requests_jitter = 200
+# Unused, and one fixed path per user would clash with a second server on the same machine.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
