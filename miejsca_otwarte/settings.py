@@ -3,9 +3,11 @@
 Every knob is an environment variable; README.md lists them with their defaults.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
+    "axes",
+    "csp",
     "program",
     "registration",
     "audit",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # audit entries name the user
+    "miejsca_otwarte.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out admin login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "miejsca_otwarte.urls"
@@ -90,9 +98,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection that died (database restarted, failover) is noticed before the next request uses
+# it, so the site recovers by itself after an outage.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# With several web servers the cache must be shared (Redis): rate limits, sessions and the cached
+# current edition then hold across them. Without a URL each process keeps its own memory cache,
+# which is right for one server only.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
+if CACHE_URL:
+    # Read from Redis, written through to the database: a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,6 +146,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A mail server that accepts the connection and then hangs must not hold a worker forever; the
+# attempt fails and is retried (registration.mail). Keep it well below MAIL_STALE_MINUTES.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Miejsca Otwarte <noreply@localhost>")
 
 # Absolute links in e-mails (the management link) are built from this, never from the Host header.
@@ -137,10 +158,19 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # the change that causes them (see README "Why these libraries").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Mails stuck in the queue longer than this are sent again by `manage.py requeue_stale_mail`
+# and make /healthz report the queue as stuck.
+MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
+
+# Personal data of an edition is anonymised this many days after it ended (anonymise_editions).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs the path of every 404 and 500; a management link in it would be a password in the logs.
+    "filters": {"redact_tokens": {"()": "miejsca_otwarte.logs.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
@@ -154,8 +184,68 @@ LOGIN_URL = "admin:login"
 
 # django-ratelimit counts in the default cache; with CACHE_URL on Redis the limits hold across servers.
 RATELIMIT_USE_CACHE = "default"
-# Sign-up POSTs per IP address (django-ratelimit rate); `make bench` lifts it (docs/performance.md).
+# Sign-ups and link requests per client address, e.g. "20/m", "300/h". A whole school signing up
+# from one network may need more.
 RATELIMIT_SIGNUP = env.str("RATELIMIT_SIGNUP", default="20/m")
+RATELIMIT_RESEND = env.str("RATELIMIT_RESEND", default="5/m")
+
+# Behind nginx every request comes from 127.0.0.1; the client's address is in the header the proxy
+# sets (e.g. HTTP_X_REAL_IP). Only set this when a proxy you run overwrites that header.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+if CLIENT_IP_HEADER:
+    RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER
+    AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_HEADER, "REMOTE_ADDR"]
+
+# --- security -----------------------------------------------------------------------------------
+# Production defaults; `make run` (DEBUG=1, plain http) gets the development ones. HTTPS=0 serves
+# a production build over plain http (only for tests and local trials).
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+# The site has a domain of its own; set these to 0 if it shares one with plain-http subdomains.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+# Set to HTTP_X_FORWARDED_PROTO when TLS ends at a proxy that sets that header; without it
+# SECURE_SSL_REDIRECT would redirect forever behind such a proxy.
+if proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script reads them
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+# Management links carry their token in the path: never send it to another site.
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "miejsca_otwarte.views.csrf_failure"
+
+# Scripts and styles only from our own files: an injected <script> or style attribute does nothing.
+# Bootstrap draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Admin login: 5 wrong passwords for one user name from one address lock that pair out for an
+# hour. Kept in the database, so every web server sees the same count; keyed on both so nobody can
+# lock an organiser out from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 # SQLite cannot defer unique constraints; there the services alone keep waiting-list positions
 # unique (writes are serialised). Production runs PostgreSQL, where the constraint exists.

@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from registration.staff_views import dashboard
+from . import views
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard), name="admin_dashboard"),
     path(settings.ADMIN_URL, admin.site.urls),

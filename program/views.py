@@ -4,11 +4,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from . import ical, selectors
 from .models import EditionRole
 
 
+@require_safe
 def home(request):
     edition = selectors.current_edition_or_404()
     roles = selectors.roles_by_kind(edition)
@@ -25,6 +27,7 @@ def home(request):
     )
 
 
+@require_safe
 def program(request):
     # Only the listing is cached: the layout around it carries per-visitor state (CSRF token of
     # the language switcher, messages), so it is rendered for each request.
@@ -37,12 +40,14 @@ def program(request):
     return render(request, "program/program.html", {"program_listing": mark_safe(listing)})  # noqa: S308
 
 
+@require_safe
 def item_detail(request, slug: str):
     edition = selectors.current_edition_or_404()
     item = get_object_or_404(selectors.items_with_hosts(edition), slug=slug)
     return render(request, "program/item_detail.html", {"item": item})
 
 
+@require_safe
 def program_ics(request):
     edition = selectors.current_edition_or_404()
     body = ical.calendar_for_items(edition, selectors.items_with_hosts(edition), request)

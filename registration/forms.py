@@ -77,7 +77,7 @@ class PersonForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):  # add_error removes the field from cleaned
             if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in value):
                 self.add_error(name, _("Remove the control characters from this field."))
         return cleaned

@@ -11,9 +11,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .models import OutgoingMail
 
@@ -105,3 +107,62 @@ def _schedule_retry(outgoing: OutgoingMail, error: Exception) -> str:
         )
         send_outgoing_mail.using(run_after=next_attempt_at).enqueue(outgoing.pk)
     return "retry"
+
+
+# --- recovery from lost workers -----------------------------------------------------------------
+
+
+def _stale_cutoff(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(minutes=settings.MAIL_STALE_MINUTES)
+
+
+def _mail_tasks():
+    return DBTaskResult.objects.filter(task_path=send_outgoing_mail.module_path)
+
+
+def stale_mail(*, now: dt.datetime | None = None):
+    """Unsent mails no worker will get to: their task was lost with a killed worker (django-tasks-db
+    leaves it RUNNING for ever). A task still waiting, or running for less than MAIL_STALE_MINUTES,
+    counts as alive. EMAIL_TIMEOUT keeps a live attempt much shorter than that."""
+    cutoff = _stale_cutoff(now or timezone.now())
+    alive = _mail_tasks().filter(
+        Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gte=cutoff)
+    )
+    alive_ids = {task["args_kwargs"]["args"][0] for task in alive.values("args_kwargs")}
+    return OutgoingMail.objects.filter(
+        state__in=[OutgoingMail.State.QUEUED, OutgoingMail.State.SENDING, OutgoingMail.State.AWAITING_RETRY],
+        created_at__lt=cutoff,
+    ).exclude(pk__in=alive_ids)
+
+
+def requeue_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue the stale mails again and mark their lost tasks failed. Returns the mail ids.
+
+    A mail goes out twice only if its worker died after the mail server accepted it and before
+    the SENT state was written: a duplicate e-mail, never a lost one."""
+    now = now or timezone.now()
+    requeued = []
+    with transaction.atomic():
+        _mail_tasks().filter(status=TaskResultStatus.RUNNING, started_at__lt=_stale_cutoff(now)).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path="builtins.TimeoutError",
+            traceback="The worker stopped during this task; the mail was queued again.",
+        )
+        # skip_locked: a mail a worker is updating right now is not stale.
+        for outgoing in stale_mail(now=now).select_for_update(skip_locked=True):
+            outgoing.state, outgoing.next_attempt_at = OutgoingMail.State.QUEUED, None
+            outgoing.save(update_fields=["state", "next_attempt_at"])
+            send_outgoing_mail.enqueue(outgoing.pk)
+            requeued.append(outgoing.pk)
+    if requeued:
+        logger.warning("Queued %s stale mails again: ids %s", len(requeued), requeued)
+    return requeued
+
+
+def overdue_tasks(*, now: dt.datetime | None = None):
+    """Tasks due for longer than MAIL_STALE_MINUTES that no worker has taken: no worker is running."""
+    cutoff = _stale_cutoff(now or timezone.now())
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).filter(
+        Q(run_after__lt=cutoff) | Q(run_after=get_date_max(), enqueued_at__lt=cutoff)  # max: "at once"
+    )

@@ -26,7 +26,10 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
         .filter(public_id=public_id, anonymised_at__isnull=True)
         .first()
     )
-    if registration is None or not hmac.compare_digest(registration.manage_token, str(token)):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a forged link may hold them).
+    if registration is None or not hmac.compare_digest(
+        registration.manage_token.encode(), str(token).encode()
+    ):
         return None
     return registration
 

@@ -23,6 +23,7 @@ from . import catering, mail
 from .models import Booking, Consent, DayAttendance, OutgoingMail, Registration
 
 LOCK_TIMEOUT = "3s"
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
 
 
 class RegistrationError(Exception):
@@ -211,6 +212,9 @@ def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
         locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
         locked = {item.pk: item for item in locked}
     except OperationalError as error:
+        # Only a lock wait that ran out means "busy"; a lost database is the 503 page's business.
+        if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
         raise RegistrationError("busy") from error
     # Every change of seats or waiting lists locks its items here first, and saves the counters
     # with bulk_update or update(), which send no signals: the cached program shows seats left.

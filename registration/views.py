@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from program import ical
@@ -22,8 +22,6 @@ from .forms import (
     RegistrationForm,
     ResendLinkForm,
 )
-
-RESEND_RATE = "5/m"
 
 
 def _rate_limited(request, group: str, rate: str) -> bool:
@@ -99,6 +97,7 @@ def _registration_or_404(public_id, token):
     return registration
 
 
+@require_safe
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     return render(
@@ -203,6 +202,7 @@ def manage(request, public_id, token):
     )
 
 
+@require_safe
 def ticket(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     return render(
@@ -216,6 +216,7 @@ def ticket(request, public_id, token):
     )
 
 
+@require_safe
 def ticket_pdf(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     response = HttpResponse(
@@ -225,6 +226,7 @@ def ticket_pdf(request, public_id, token):
     return response
 
 
+@require_safe
 def my_calendar(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     items = [b.item for b in registration.bookings.all() if b.is_confirmed]
@@ -234,6 +236,7 @@ def my_calendar(request, public_id, token):
     return response
 
 
+@require_safe
 def my_data(request, public_id, token):
     """Everything stored about the person (RODO: right of access and portability)."""
     registration = _registration_or_404(public_id, token)
@@ -287,7 +290,7 @@ def resend_link(request):
     edition = current_edition_or_404()
     form = ResendLinkForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "resend", RESEND_RATE):
+        if _rate_limited(request, "resend", settings.RATELIMIT_RESEND):
             form.add_error(
                 None, _("Too many attempts from your network. Please wait a minute and try again.")
             )
@@ -298,6 +301,7 @@ def resend_link(request):
     return render(request, "registration/resend.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 def seats(request):
     """Seats left per limited item, for the live counters on the form (no personal data)."""
     edition = current_edition_or_404()
@@ -309,6 +313,7 @@ def seats(request):
     )
 
 
+@require_safe
 def privacy(request):
     current_edition_or_404()
     return render(request, "registration/privacy.html")

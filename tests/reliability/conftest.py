@@ -1,0 +1,161 @@
+"""Fixtures for the reliability and security tests: an edition, people, a real SMTP server and
+subprocesses (gunicorn, db_worker) that share the pytest database."""
+
+import asyncio
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.cache import cache
+from django.db import connection
+
+from program.models import ProgramItem
+from program.services import EDITIONS_DIR, edition_load
+from registration import services
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ALL_CONSENTS = {"terms": True, "privacy": True, "image": False, "newsletter": False}
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """program.selectors.current_edition caches the edition in Django's cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def edition(db):
+    data = json.loads((EDITIONS_DIR / "2023.json").read_text(encoding="utf-8"))
+    return edition_load(data=data, upcoming=True)  # registration open now
+
+
+@pytest.fixture
+def visit(edition):
+    """A study visit with limited places (20 in the program)."""
+    return ProgramItem.objects.get(edition=edition, slug="wizyta-kozlowka")
+
+
+def person(**overrides) -> services.Person:
+    values = {
+        "first_name": "Zofia",
+        "last_name": "Żółkiewska",
+        "email": f"person{next(_numbers)}@example.com",
+        "town": "Kraków",
+        "voivodeship": "lesser_poland",
+    }
+    values.update(overrides)
+    return services.Person(**values)
+
+
+def sign_up(edition, items=(), **person_fields):
+    return services.registration_create(
+        edition=edition,
+        person=person(**person_fields),
+        day_ids=[edition.days.first().pk],
+        item_ids=[item.pk for item in items],
+        consents=ALL_CONSENTS,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def shared_database_url() -> str:
+    """The pytest database, for processes started by a test (needs transaction=True to see data)."""
+    return f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+
+
+def subprocess_env(**overrides: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(Path.home()),
+        "DJANGO_SETTINGS_MODULE": "miejsca_otwarte.settings_test",
+        "DATABASE_URL": shared_database_url(),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our manage.py, fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class MailServer:
+    """A real SMTP server on a free port that can be stopped, started, and made to hang."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.received: list[tuple[list[str], bytes]] = []
+        self.hang = False
+        self.data_started = threading.Event()  # a client is in the middle of sending
+        self._release = None
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_started.set()
+        if self.hang:
+            self._release = asyncio.Event()
+            await self._release.wait()  # never answers until stopped
+            return "421 Going away"
+        self.received.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+    def start(self):
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            if self._release is not None:
+                self._controller.loop.call_soon_threadsafe(self._release.set)
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def recipients(self) -> list[str]:
+        return [rcpt for rcpts, _ in self.received for rcpt in rcpts]
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, mail_server):
+    """Django sends through the local SMTP server, as in production (pytest-django uses locmem)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = mail_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    return settings

@@ -1,0 +1,141 @@
+"""Retention, the health endpoint and backups."""
+
+import datetime as dt
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from program.models import Edition
+from registration.models import Booking, DayAttendance, OutgoingMail, Registration
+
+from .conftest import manage, sign_up, subprocess_env
+
+
+def end_edition(edition, days_ago: int) -> None:
+    edition.ends_on = timezone.localdate() - dt.timedelta(days=days_ago)
+    edition.starts_on = edition.ends_on - dt.timedelta(days=1)
+    edition.save(update_fields=["starts_on", "ends_on"])
+
+
+@pytest.mark.django_db
+class TestAnonymiseEditions:
+    def test_dry_run_changes_nothing(self, edition, visit, capsys):
+        sign_up(edition, [visit], email="kasia@example.com")
+        end_edition(edition, days_ago=400)
+
+        call_command("anonymise_editions", "--dry-run")
+
+        assert "Would anonymise 1 registrations of" in capsys.readouterr().out
+        assert Registration.objects.get().email == "kasia@example.com"
+
+    def test_anonymises_old_editions_only_and_keeps_counts(self, edition, visit, capsys):
+        visit.capacity = 1
+        visit.save(update_fields=["capacity"])
+        seated = sign_up(edition, [visit], email="seated@example.com", note="wózek", phone="600100200")
+        waiting = sign_up(edition, [visit], email="waiting@example.com")
+        end_edition(edition, days_ago=366)
+        days_before = DayAttendance.objects.count()
+
+        call_command("anonymise_editions")  # RETENTION_DAYS: 365
+
+        assert "Anonymised 2 registrations in all (kept for 365 days)." in capsys.readouterr().out
+        for registration in (seated, waiting):
+            registration.refresh_from_db()
+            assert registration.email == f"anonymised-{registration.public_id}@invalid"
+            assert (registration.first_name, registration.last_name, registration.note) == ("", "", "")
+            assert registration.anonymised_at is not None
+        assert (seated.town, seated.voivodeship) == ("Kraków", "lesser_poland")  # for the counts
+        assert Registration.objects.count() == 2
+        assert DayAttendance.objects.count() == days_before
+        # The waiting person was promoted when the seat was freed: no mail may leave for it.
+        assert OutgoingMail.objects.count() == 0
+        assert Booking.objects.count() == 0
+
+    def test_recent_edition_is_kept(self, edition, capsys):
+        sign_up(edition, email="recent@example.com")
+        end_edition(edition, days_ago=30)
+
+        call_command("anonymise_editions", "--days", "365")
+
+        assert Registration.objects.get().email == "recent@example.com"
+        call_command("anonymise_editions", "--days", "29")
+        assert Registration.objects.get().anonymised_at is not None
+
+
+@pytest.mark.django_db
+class TestHealthz:
+    def test_healthy(self, client, edition):
+        sign_up(edition)
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok", "stale_mail": 0, "overdue_tasks": 0}
+
+    def test_queue_not_moving_is_503_without_personal_data(self, client, edition):
+        sign_up(edition, email="private@example.com", last_name="Tajemnicza")
+        DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(minutes=16))
+
+        response = client.get("/healthz")
+
+        assert response.status_code == 503
+        assert response.json() == {
+            "status": "degraded",
+            "database": "ok",
+            "stale_mail": 0,
+            "overdue_tasks": 1,
+        }
+        assert "private" not in response.content.decode()
+
+    def test_mail_stuck_without_a_task_is_503(self, client, edition):
+        sign_up(edition)
+        OutgoingMail.objects.update(created_at=timezone.now() - dt.timedelta(minutes=20))
+        DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)  # its task is gone
+
+        assert client.get("/healthz").json()["stale_mail"] == 1
+
+    def test_database_down_is_503(self, client, edition, monkeypatch):
+        from django.db import OperationalError
+
+        def fail(*args, **kwargs):
+            raise OperationalError("connection refused")
+
+        monkeypatch.setattr("registration.mail.stale_mail", fail)
+        response = client.get("/healthz")
+        assert (response.status_code, response.json()["database"]) == (503, "unavailable")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_backup_restores_into_a_fresh_database_that_serves_the_site(edition, tmp_path):
+    sign_up(edition, email="backup@example.com")
+    source = connection.settings_dict["NAME"]
+    restored = f"{source}_restored"
+    dump = tmp_path / "site.dump"
+    pg = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["pg_dump", *pg, "-Fc", "-f", str(dump), source], check=True)  # noqa: S603, S607
+    subprocess.run(["dropdb", *pg, "--if-exists", restored], check=True)  # noqa: S603, S607
+    subprocess.run(["createdb", *pg, restored], check=True)  # noqa: S603, S607
+    try:
+        subprocess.run(["pg_restore", *pg, "--no-owner", "-d", restored, str(dump)], check=True)  # noqa: S603, S607
+        script = (
+            "from django.test import Client; c = Client(HTTP_ACCEPT_LANGUAGE='pl'); "
+            "from django.utils.html import escape; from program.models import ProgramItem; "
+            "from registration.models import Registration; "
+            "title = escape(ProgramItem.objects.get(slug='wizyta-kozlowka').title); "
+            "print(c.get('/').status_code, c.get('/program/').status_code, "
+            "Registration.objects.get().email, title in c.get('/program/').content.decode())"
+        )
+        env = subprocess_env(
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{restored}", ALLOWED_HOSTS="testserver"
+        )
+        result = manage("shell", "-c", script, env=env)
+    finally:
+        subprocess.run(["dropdb", *pg, "--if-exists", restored], check=True)  # noqa: S603, S607
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "200 200 backup@example.com True"
+    assert Edition.objects.count() == 1
