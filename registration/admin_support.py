@@ -26,7 +26,8 @@ def refusals_as_messages(view):
         try:
             return view(model_admin, request, *args, **kwargs)
         except Refused as refusal:
-            model_admin.message_user(request, f"{refusal.text} {_('Nothing was saved.')}", messages.ERROR)
+            nothing_saved = _("Nothing was saved.")  # outside the f-string, where makemessages sees it
+            model_admin.message_user(request, f"{refusal.text} {nothing_saved}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     return wrapper

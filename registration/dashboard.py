@@ -85,9 +85,13 @@ def dashboard(edition: Edition) -> Dashboard:
     for day in day_counts(edition):
         active_on_day = {"status__exact": Registration.Status.ACTIVE, "day": day.pk, **in_edition}
         days.figures += [
-            Figure(f"{day} — {_('registered')}", day.expected, _changelist(Registration, **active_on_day)),
             Figure(
-                f"{day} — {_('checked in')}",
+                _("%(day)s — registered for the day") % {"day": day},
+                day.expected,
+                _changelist(Registration, **active_on_day),
+            ),
+            Figure(
+                _("%(day)s — checked in") % {"day": day},
                 day.checked_in,
                 _changelist(Registration, checked_in="yes", **active_on_day),
             ),

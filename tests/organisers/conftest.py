@@ -4,6 +4,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.utils import translation
 
 from program.models import ProgramItem
 from program.services import EDITIONS_DIR, edition_load
@@ -22,6 +23,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the admin's English labels (organisers may work in either language;
+    the Polish catalogue is checked as a whole by tests/i18n)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

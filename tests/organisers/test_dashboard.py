@@ -38,9 +38,9 @@ class TestDashboard:
         assert figures(board) == {
             "Registrations: Active": 3,
             "Registrations: Cancelled": 1,
-            f"Attendance per day: {first_day} — registered": 3,
+            f"Attendance per day: {first_day} — registered for the day": 3,
             f"Attendance per day: {first_day} — checked in": 1,
-            f"Attendance per day: {second_day} — registered": 2,
+            f"Attendance per day: {second_day} — registered for the day": 2,
             f"Attendance per day: {second_day} — checked in": 1,
             # 4 confirmations and 1 cancellation; a's confirmation failed
             "E-mails: waiting to be sent": 4,
