@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from registration.staff_views import dashboard
+
 from . import views
 
 urlpatterns = [
