@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip
 
-from program.models import CateringOffer, ConferenceDay, ProgramItem
+from program.models import CateringOffer, ProgramItem
 from program.validators import validate_nip
 
 from . import payments, services
@@ -86,25 +86,26 @@ class PersonForm(forms.ModelForm):
         return services.Person.from_mapping(self.cleaned_data)
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
+class LoadedChoicesField(forms.MultipleChoiceField):
+    """Checkboxes over objects the view has loaded already: no query to render or to validate
+    (the sign-up POST is the hottest path of the site). Cleans to the chosen objects."""
+
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, item: ProgramItem):
-        return item.title
+    def set_objects(self, objects, label) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [(key, label(obj)) for key, obj in self.objects.items()]
+
+    def clean(self, value):
+        return [self.objects[key] for key in super().clean(value)]
 
 
 class ItemsMixin(forms.Form):
     """Days and limited program items, shared by sign-up and the management page."""
 
-    days = forms.ModelMultipleChoiceField(
-        label=_("Days you attend"),
-        queryset=ConferenceDay.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    items = ItemChoiceField(
+    days = LoadedChoicesField(label=_("Days you attend"), required=False)
+    items = LoadedChoicesField(
         label=_("Study visits, workshops and sessions with limited places"),
-        queryset=ProgramItem.objects.none(),
         required=False,
         help_text=_(
             "Items at the same time cannot both be chosen. A full item puts you on its waiting list."
@@ -114,9 +115,8 @@ class ItemsMixin(forms.Form):
     def setup_items(self, edition, items: list[ProgramItem]):
         self.edition = edition
         self.item_objects = {item.pk: item for item in items}
-        self.fields["days"].queryset = edition.days.all()
-        self.fields["days"].label_from_instance = lambda day: f"{day.date:%d.%m.%Y} — {day.title}"
-        self.fields["items"].queryset = ProgramItem.objects.filter(pk__in=self.item_objects)
+        self.fields["days"].set_objects(edition.days.all(), lambda day: f"{day.date:%d.%m.%Y} — {day.title}")
+        self.fields["items"].set_objects(items, lambda item: item.title)
 
     def item_groups(self):
         """The item checkboxes grouped by day, each with its item (for seats left)."""

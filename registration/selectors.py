@@ -1,5 +1,6 @@
 """Reads of registrations, shaped for pages and e-mails."""
 
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
@@ -15,10 +16,9 @@ CATERING_MEALS = (*CateringOrder.PAID_MEAL, CateringOrder.Status.FREE)
 def registration_for_manage(public_id, token: str) -> Registration | None:
     """The registration the private link points at, or None. The token is compared in constant
     time; the lookup goes by the public id, which is not the secret."""
-    import hmac
 
     registration = (
-        Registration.objects.select_related("edition")
+        Registration.objects.select_related("edition__catering__day")
         .prefetch_related(
             Prefetch("bookings", queryset=Booking.objects.select_related("item").order_by("item__starts_at")),
             Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
@@ -54,11 +54,10 @@ class CateringSummary:
 
 def catering_for(registration: Registration) -> CateringSummary | None:
     """The live order and the latest claim, with the transfer details if a payment is due."""
-    offer = (
-        CateringOffer.objects.filter(edition_id=registration.edition_id)
-        .select_related("day", "edition")
-        .first()
-    )
+    try:
+        offer = registration.edition.catering  # a join when the caller asked for it (manage page)
+    except CateringOffer.DoesNotExist:
+        offer = None
     if offer is None:
         return None
     order = (

@@ -124,10 +124,6 @@ def registration_create(
     for (registration.catering). The confirmation e-mail is queued in the same transaction.
     A repeated `submission_key` (double click, back button) returns the first result."""
     now = now or timezone.now()
-    if submission_key is not None:
-        existing = Registration.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
     if not edition.is_registration_open(now):
         raise RegistrationError("closed")
     if not all(consents.get(kind) for kind in REQUIRED_CONSENTS):
@@ -135,33 +131,40 @@ def registration_create(
     items = _bookable_items(edition, item_ids)
     days = _days_for(edition, day_ids, items)
 
-    with transaction.atomic():
-        try:
-            with transaction.atomic():  # a savepoint: a duplicate must not spoil the transaction
-                registration = Registration.objects.create(
-                    edition=edition, submission_key=submission_key, language=language, **vars(person)
-                )
-        except IntegrityError as error:
-            # The same form sent twice at once: the first one won, show its result.
-            duplicate = Registration.objects.filter(submission_key=submission_key).first()
-            if submission_key is not None and duplicate is not None:
-                return duplicate
-            raise RegistrationError("duplicate_email") from error
-        DayAttendance.objects.bulk_create(DayAttendance(registration=registration, day=day) for day in days)
-        Consent.objects.bulk_create(
-            Consent(
-                registration=registration,
-                kind=kind,
-                granted=bool(consents.get(kind)),
-                text_version=edition.terms_version,
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                edition=edition, submission_key=submission_key, language=language, **vars(person)
             )
-            for kind in Consent.Kind.values
-        )
-        mail.queue(registration, OutgoingMail.Kind.CONFIRMATION)
-        _take_places(registration, items, now=now)  # late: the item locks are held until commit
-        if catering_request is not None:
-            # After the items: the lock order is items, then the catering offer (see catering.py).
-            catering.catering_take(registration=registration, request=catering_request, now=now)
+            DayAttendance.objects.bulk_create(
+                DayAttendance(registration=registration, day=day) for day in days
+            )
+            Consent.objects.bulk_create(
+                Consent(
+                    registration=registration,
+                    kind=kind,
+                    granted=bool(consents.get(kind)),
+                    text_version=edition.terms_version,
+                )
+                for kind in Consent.Kind.values
+            )
+            mail.queue(registration, OutgoingMail.Kind.CONFIRMATION)
+            _take_places(registration, items, now=now)  # late: the item locks are held until commit
+            if catering_request is not None:
+                # After the items: the lock order is items, then the catering offer (see catering.py).
+                catering.catering_take(registration=registration, request=catering_request, now=now)
+    except IntegrityError:
+        # A unique index said no. The same form sent twice (a double click, the back button): the
+        # first result stands. Or the address is registered already. Anything else is a bug.
+        if submission_key is not None:
+            first = Registration.objects.filter(submission_key=submission_key).first()
+            if first is not None:
+                return first
+        if Registration.objects.filter(
+            edition=edition, email__iexact=person.email, status=Registration.Status.ACTIVE
+        ).exists():
+            raise RegistrationError("duplicate_email") from None
+        raise
     return registration
 
 

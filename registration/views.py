@@ -97,14 +97,18 @@ def _registration_or_404(public_id, token):
     return registration
 
 
+def _registration_page(request, template: str, registration, context: dict, status: int = 200):
+    """A page about one registration: its edition is the one the layout shows (already loaded,
+    so the layout needs no query of its own)."""
+    context = {"registration": registration, "edition": registration.edition, **context}
+    return render(request, template, context, status=status)
+
+
 @require_safe
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
-    return render(
-        request,
-        "registration/thanks.html",
-        {"registration": registration, "catering": selectors.catering_for(registration)},
-    )
+    context = {"catering": selectors.catering_for(registration)}
+    return _registration_page(request, "registration/thanks.html", registration, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,11 +186,11 @@ def manage(request, public_id, token):
             messages.error(request, error.message)
             return redirect(registration.get_manage_url())
     status = 400 if (person_form.errors or items_form.errors or catering_form.errors) else 200
-    return render(
+    return _registration_page(
         request,
         "registration/manage.html",
+        registration,
         {
-            "registration": registration,
             "bookings": bookings,
             "person_form": person_form,
             "items_form": items_form,
@@ -205,11 +209,11 @@ def manage(request, public_id, token):
 @require_safe
 def ticket(request, public_id, token):
     registration = _registration_or_404(public_id, token)
-    return render(
+    return _registration_page(
         request,
         "registration/ticket.html",
+        registration,
         {
-            "registration": registration,
             "qr_svg": tickets.ticket_qr_svg(registration),
             "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
         },
