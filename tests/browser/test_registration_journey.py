@@ -19,11 +19,11 @@ def test_sign_up_manage_switch_and_cancel(page, live_server, upcoming_edition, m
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Zarejestruj się").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rejestracja")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zapisy")
     page.get_by_label("Imię").fill("Józefina")
     page.get_by_label("Nazwisko").fill("Świątek-Dąbrowska")
     page.get_by_label("E-mail").fill("jozefina@example.com")
-    page.get_by_label("Miejscowość").fill("Kraków")
+    page.locator("#id_town").fill("Kraków")
     page.get_by_label("Województwo").select_option("lesser_poland")
     page.get_by_label(re.compile("Świetlica Dębniki")).check()
     page.get_by_label(re.compile("Akceptuję")).check()

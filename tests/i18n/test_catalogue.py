@@ -13,7 +13,8 @@ from django.conf import settings
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ["manage.py", "pyproject.toml", "miejsca_otwarte", "program", "registration", "templates", "locale"]
+# Everything of the project but what is not its source (so a new app is checked without a change here).
+NOT_SOURCES = {".git", ".venv", ".cache", "node_modules", "staticfiles", "tests", "bench", "docs", "deploy"}
 
 
 def untranslated_after_makemessages(project: Path) -> list[str]:
@@ -40,8 +41,10 @@ def untranslated_after_makemessages(project: Path) -> list[str]:
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     base = Path(settings.BASE_DIR)
-    for name in SOURCES:
-        source = base / name
+    for source in base.iterdir():
+        name = source.name
+        if name in NOT_SOURCES or name.startswith((".", "db.sqlite3")) or name.endswith(".egg-info"):
+            continue
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         else:
