@@ -16,7 +16,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=1
 I18N_IGNORE := $(sort --ignore=.venv --ignore=$(VENV)) --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=.cache
 
-.PHONY: help install run test lint format messages compilemessages services vnu clean
+.PHONY: help install run test lint format messages compilemessages services vnu clean audit
 
 help:
 	@echo "make run    install everything, load the 2023 program (dates moved to the upcoming"
@@ -56,6 +56,7 @@ vnu: $(VNU_JAR)
 run: compilemessages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_edition --upcoming
+	$(DEV_ENV) $(PY) manage.py setup_roles
 	@echo "Serving http://$(HOST):$(PORT)/ — the task worker prints queued e-mails here. Ctrl-C stops both."
 	export $(DEV_ENV); \
 	$(PY) manage.py db_worker & worker=$$!; \
@@ -66,6 +67,7 @@ test: install services compilemessages $(VNU_JAR)
 	$(PY) -m pytest
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	VENV=$(VENV) scripts/audit.sh
 
 lint: install
 	$(PY) -m ruff check .
@@ -86,3 +88,6 @@ clean:
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py
+
+audit: install
+	VENV=$(VENV) scripts/audit.sh
