@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from program.models import CateringOffer
 from program.services import EDITIONS_DIR, edition_load
@@ -28,6 +28,14 @@ def _clear_cache():
 def load_edition():
     data = json.loads((EDITIONS_DIR / "2023.json").read_text(encoding="utf-8"))
     return edition_load(data=data, upcoming=True, now=NOW)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read English messages (the Polish catalogue is checked by tests/i18n)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def test_form_offers_catering_with_price(client, edition):
     response = client.get(reverse("registration:register"))
 
     assert response.status_code == 200
-    assert "Catering, 120,00 zł gross, paid by bank transfer" in response.content.decode()
+    assert "Catering, 120.00 zł gross, paid by bank transfer" in response.content.decode()
     assert "A free ticket for Małopolska, catering included" in response.content.decode()
 
 
