@@ -13,7 +13,16 @@ from django.conf import settings
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ["manage.py", "pyproject.toml", "miejsca_otwarte", "program", "registration", "templates", "locale"]
+SOURCES = [
+    "manage.py",
+    "pyproject.toml",
+    "miejsca_otwarte",
+    "audit",
+    "program",
+    "registration",
+    "templates",
+    "locale",
+]
 
 
 def untranslated_after_makemessages(project: Path) -> list[str]:
