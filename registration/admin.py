@@ -1,23 +1,36 @@
+"""The back office: one admin per model. Registrations carry the organisers' decisions (cancel,
+approve or reject a free-ticket claim, record a catering transfer); the catering orders and the
+claims are lists to look things up in, plus the bank statement import. Every change goes through
+registration.services, registration.catering and registration.payments."""
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from program.models import ConferenceDay, ProgramItem
+from program.models import CATERING_SETTINGS, CateringOffer, ConferenceDay, ProgramItem
 from program.selectors import current_edition
 
-from . import exports, mail, services
+from . import catering, exports, mail, payments, selectors, services
 from .admin_support import refusal, refusals_as_messages
 from .checkin import normalise_ticket_code
-from .models import Booking, Consent, OutgoingMail, Registration
+from .forms import ClaimRejectForm, MarkPaidForm, StatementImportForm
+from .models import Booking, CateringOrder, Consent, FreeTicketClaim, OutgoingMail, Registration
 
 EXPORT_PERMISSION = "registration.export_registrations"
 CHECK_IN_PERMISSION = "registration.check_in"
+# Deciding on claims and recording transfers: Organisers (change), not Staff (view only).
+DECIDE_CLAIMS_PERMISSION = "registration.change_freeticketclaim"
+MARK_PAID_PERMISSION = "registration.change_cateringorder"
 
 
 # --- filters ------------------------------------------------------------------------------------
@@ -90,6 +103,44 @@ class CheckedInFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CateringFilter(admin.SimpleListFilter):
+    """The person's live catering order by state ("meal": any held meal, paid, unpaid or free)."""
+
+    title = _("catering")
+    parameter_name = "catering"
+    MEAL, NONE = "meal", "none"
+
+    def lookups(self, request, model_admin):
+        live = [(status, CateringOrder.Status(status).label) for status in CateringOrder.LIVE]
+        return [(self.MEAL, _("Meal ordered (any)")), *live, (self.NONE, _("No catering"))]
+
+    def queryset(self, request, queryset):
+        statuses = {self.MEAL: CateringOrder.MEALS, **{status: [status] for status in CateringOrder.LIVE}}
+        if self.value() == self.NONE:
+            return queryset.exclude(pk__in=_orders(CateringOrder.LIVE))
+        if self.value() in statuses:
+            return queryset.filter(pk__in=_orders(statuses[self.value()]))
+        return queryset
+
+
+def _orders(statuses):
+    return CateringOrder.objects.filter(status__in=statuses).values("registration_id")
+
+
+class ClaimFilter(admin.SimpleListFilter):
+    title = _("Małopolska free ticket")
+    parameter_name = "free_ticket"
+
+    def lookups(self, request, model_admin):
+        return FreeTicketClaim.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in FreeTicketClaim.Status.values:
+            claims = FreeTicketClaim.objects.filter(status=self.value())
+            return queryset.filter(pk__in=claims.values("registration_id"))
+        return queryset
+
+
 # --- registrations ------------------------------------------------------------------------------
 
 
@@ -109,6 +160,46 @@ class BookingInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("item")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CateringOrderInline(ReadOnlyInline):
+    model = CateringOrder
+    fields = ["title", "status", "diet", "diet_note", "amount", "payment_due", "paid_on", "cancelled_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("offer__edition")
+
+    @admin.display(description=_("transfer title"))
+    def title(self, order: CateringOrder) -> str:
+        return order.transfer_title
+
+
+class FreeTicketClaimInline(ReadOnlyInline):
+    model = FreeTicketClaim
+    fields = [
+        "basis",
+        "organisation",
+        "town",
+        "fallback_paid",
+        "status",
+        "waitlist_position",
+        "rejection_reason",
+        "decided_at",
+    ]
+    readonly_fields = fields
 
 
 class ConsentInline(admin.TabularInline):
@@ -146,6 +237,8 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         PlaceFilter,
         DayFilter,
         CheckedInFilter,
+        CateringFilter,
+        ClaimFilter,
         "voivodeship",
         "organisation_type",
     ]
@@ -153,7 +246,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     search_help_text = _("Name, e-mail, organisation or ticket code.")
     show_full_result_count = False  # one COUNT less on every page
     list_per_page = 100
-    inlines = [BookingInline, ConsentInline]
+    inlines = [BookingInline, CateringOrderInline, FreeTicketClaimInline, ConsentInline]
     readonly_fields = [
         "edition",
         "status",
@@ -191,7 +284,16 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         ),
         (_("Dates"), {"fields": ["created_at", "updated_at", "cancelled_at", "anonymised_at"]}),
     ]
-    actions = ["cancel", "send_manage_link", "export_csv", "export_xlsx", "anonymise"]
+    actions = [
+        "cancel",
+        "send_manage_link",
+        "approve_claims",
+        "reject_claims",
+        "mark_catering_paid",
+        "export_csv",
+        "export_xlsx",
+        "anonymise",
+    ]
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -213,6 +315,12 @@ class RegistrationAdmin(SimpleHistoryAdmin):
 
     def has_anonymise_permission(self, request):
         return request.user.has_perm("registration.delete_registration")
+
+    def has_decide_claims_permission(self, request):
+        return request.user.has_perm(DECIDE_CLAIMS_PERMISSION)
+
+    def has_mark_paid_permission(self, request):
+        return request.user.has_perm(MARK_PAID_PERMISSION)
 
     @refusals_as_messages
     def changeform_view(self, request, *args, **kwargs):
@@ -261,6 +369,91 @@ class RegistrationAdmin(SimpleHistoryAdmin):
             messages.SUCCESS,
         )
 
+    # --- catering and the free Małopolska tickets ---
+
+    @admin.action(description=_("Approve the Małopolska free ticket claims"), permissions=["decide_claims"])
+    def approve_claims(self, request, queryset):
+        claims = FreeTicketClaim.objects.filter(
+            registration__in=queryset, status=FreeTicketClaim.Status.PENDING
+        )
+        now = timezone.now()
+        approved = self._each_claim(
+            request, claims, lambda claim: catering.claim_approve(claim=claim, now=now), _("Claim approved.")
+        )
+        self._report(request, queryset, approved, _("Approved: %(done)s of %(selected)s selected."))
+
+    @admin.action(
+        description=_("Reject the Małopolska free ticket claims (asks for the reason)"),
+        permissions=["decide_claims"],
+    )
+    def reject_claims(self, request, queryset):
+        form = ClaimRejectForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(
+                request, queryset, "reject_claims", form, _("Reject the Małopolska free ticket claims")
+            )
+        reason = form.cleaned_data["reason"]
+        claims = FreeTicketClaim.objects.filter(
+            registration__in=queryset,
+            status__in=[FreeTicketClaim.Status.PENDING, FreeTicketClaim.Status.WAITLISTED],
+        )
+        now = timezone.now()
+        rejected = self._each_claim(
+            request,
+            claims,
+            lambda claim: catering.claim_reject(claim=claim, reason=reason, now=now),
+            _("Claim rejected."),
+        )
+        self._report(request, queryset, rejected, _("Rejected: %(done)s of %(selected)s selected."))
+        return None
+
+    @admin.action(description=_("Mark the catering paid (asks for the date)"), permissions=["mark_paid"])
+    def mark_catering_paid(self, request, queryset):
+        form = MarkPaidForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(request, queryset, "mark_catering_paid", form, _("Mark the catering paid"))
+        orders = CateringOrder.objects.filter(
+            registration__in=queryset, status=CateringOrder.Status.AWAITING_PAYMENT
+        )
+        marked = catering.catering_orders_mark_paid(orders=orders, paid_on=form.cleaned_data["paid_on"])
+        for order in marked:
+            self.log_change(request, order.registration, _("Catering marked paid (admin action)."))
+        self._report(request, queryset, len(marked), _("Marked paid: %(done)s of %(selected)s selected."))
+        return None
+
+    def _each_claim(self, request, claims, decide, log_message) -> int:
+        done = 0
+        for claim in claims.select_related("registration").order_by("pk"):
+            try:
+                decide(claim)
+            except services.RegistrationError as error:  # decided or cancelled meanwhile
+                self.message_user(request, f"“{claim.registration}”: {error.message}", messages.WARNING)
+                continue
+            self.log_change(request, claim.registration, log_message)
+            done += 1
+        return done
+
+    def _report(self, request, queryset, done: int, text) -> None:
+        # The rest had nothing to decide or to mark (no claim in that state, no transfer due).
+        selected = queryset.count()
+        level = messages.SUCCESS if done == selected else messages.WARNING
+        self.message_user(request, text % {"done": done, "selected": selected}, level)
+
+    def _ask(self, request, queryset, action: str, form, title) -> TemplateResponse:
+        """The intermediate page of an action that needs a reason or a date: the selection goes
+        back with the answer, and the action runs again with `apply` set."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset.order_by("last_name", "first_name", "pk"),
+            "action": action,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/registration/registration/action_form.html", context)
+
     @admin.action(description=_("Export the selection (CSV)"), permissions=["export"])
     def export_csv(self, request, queryset):
         return self._export(queryset, "csv")
@@ -296,6 +489,150 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         edition = current_edition()
         sheet = exports.attendee_list(edition=edition, queryset=queryset)
         return exports.sheet_response(sheet, f"attendees-{edition.starts_on.year}", file_format)
+
+
+# --- catering -----------------------------------------------------------------------------------
+
+
+@admin.register(CateringOffer)
+class CateringOfferAdmin(admin.ModelAdmin):
+    list_display = ["edition", "day", "price", "capacity", "paid_taken", "free_ticket_quota", "free_taken"]
+    readonly_fields = ["paid_taken", "free_taken", "free_waitlist_length", "diet_counts"]
+
+    @admin.display(description=_("meals per diet"))
+    def diet_counts(self, offer: CateringOffer) -> str:
+        counts = selectors.catering_diet_counts(offer.edition)
+        return ", ".join(f"{CateringOrder.Diet(diet).label}: {count}" for diet, count in counts.items())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Only the settings: the counters change under the row lock in registration.catering.
+        try:
+            with transaction.atomic():
+                CateringOffer.objects.select_for_update().get(pk=obj.pk)
+                obj.save(update_fields=CATERING_SETTINGS)
+        except IntegrityError:
+            messages.error(
+                request, _("Not saved: the capacity or the quota would be lower than what people have taken.")
+            )
+
+
+@admin.register(CateringOrder)
+class CateringOrderAdmin(admin.ModelAdmin):
+    """Orders to look up (the dashboard's diet figures link here) and the bank statement import.
+    Recording a single transfer is the registrations' action "Mark the catering paid"."""
+
+    list_display = [
+        "title",
+        "registration",
+        "status",
+        "diet",
+        "amount",
+        "payment_due",
+        "paid_on",
+        "invoice_name",
+    ]
+    list_filter = ["offer__edition", "status", "diet"]
+    search_fields = ["registration__email", "registration__last_name", "invoice_name", "invoice_nip"]
+    list_select_related = ["registration", "offer__edition"]
+    show_full_result_count = False
+    readonly_fields = [
+        "registration",
+        "offer",
+        "status",
+        "amount",
+        "payment_due",
+        "paid_on",
+        "reminder_sent_at",
+        "created_at",
+        "cancelled_at",
+    ]
+    fields = [*readonly_fields, "diet", "diet_note", "invoice_name", "invoice_nip", "invoice_address"]
+    change_list_template = "admin/registration/cateringorder/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("transfer title"))
+    def title(self, order: CateringOrder) -> str:
+        return order.transfer_title
+
+    def get_urls(self):
+        return [
+            path(
+                "import-statement/",
+                self.admin_site.admin_view(self.import_statement),
+                name="registration_cateringorder_import_statement",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_statement(self, request):
+        """Upload and map → preview → confirm. Nothing changes before the confirmation."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        edition = current_edition()
+        form = StatementImportForm(request.POST or None, request.FILES or None)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form}
+        if request.method == "POST" and form.is_valid():
+            try:
+                lines = payments.statement_parse(content=form.file_content(), spec=form.spec())
+            except payments.StatementError as error:
+                form.add_error(None, error.message)
+            else:
+                if "confirm" in request.POST:
+                    marked = payments.statement_import(edition=edition, lines=lines)
+                    messages.success(request, _("Marked paid: %(count)s.") % {"count": len(marked)})
+                    return redirect("admin:registration_cateringorder_changelist")
+                context["preview"] = payments.statement_preview(edition=edition, lines=lines)
+                # The same settings and the file's content, hidden: confirming imports what was shown.
+                context["confirm_form"] = StatementImportForm(
+                    initial={**form.cleaned_data, "statement": None}
+                )
+        return render(request, "admin/registration/cateringorder/import_statement.html", context)
+
+
+@admin.register(FreeTicketClaim)
+class FreeTicketClaimAdmin(admin.ModelAdmin):
+    """Claims to look up, read-only. Approving and rejecting are actions on the registrations
+    (filter "Małopolska free ticket"), where the person's catering is seen beside the claim."""
+
+    list_display = [
+        "registration",
+        "basis",
+        "organisation",
+        "town",
+        "status",
+        "waitlist_position",
+        "created_at",
+    ]
+    list_filter = ["offer__edition", "status", "basis"]
+    search_fields = ["registration__email", "registration__last_name", "organisation", "town"]
+    list_select_related = ["registration"]
+    show_full_result_count = False
+    readonly_fields = [
+        "registration",
+        "offer",
+        "basis",
+        "organisation",
+        "town",
+        "fallback_paid",
+        "status",
+        "waitlist_position",
+        "rejection_reason",
+        "decided_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- outgoing mail ------------------------------------------------------------------------------

@@ -6,7 +6,3 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registration"
     verbose_name = _("Registration")
-
-    def ready(self):
-        # Catering admin lives in its own module (registration/admin.py is the back-office's).
-        from . import admin_catering  # noqa: F401

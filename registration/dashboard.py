@@ -8,10 +8,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from program.models import Edition, ProgramItem
+from program.models import CateringOffer, Edition, ProgramItem
 
 from .checkin import day_counts
-from .models import Booking, OutgoingMail, Registration
+from .models import Booking, CateringOrder, FreeTicketClaim, OutgoingMail, Registration
 
 
 @dataclass
@@ -21,12 +21,15 @@ class Figure:
     url: str = ""
     # "warning" draws the eye (failed mails); empty for ordinary figures.
     tone: str = ""
+    # Shown as "value / of" when set (free tickets taken of the quota).
+    of: int | None = None
 
 
 @dataclass
 class Section:
     title: str
     figures: list[Figure] = field(default_factory=list)
+    slug: str = ""
 
 
 @dataclass
@@ -47,6 +50,8 @@ class Dashboard:
     edition: Edition
     sections: list[Section]
     items: list[ItemFill]
+    # The edition sells catering: the page links the caterer's and the accountant's lists.
+    catering: bool = False
 
 
 def _changelist(model, **params) -> str:
@@ -55,9 +60,91 @@ def _changelist(model, **params) -> str:
 
 
 def extra_sections(edition: Edition) -> list[Section]:
-    """Sections other features add to the dashboard (catering orders, Małopolska free tickets,
-    bank transfers — after their merge). Each must stay within a query or two."""
-    return []
+    """Sections other features add to the dashboard. Each must stay within a query or two."""
+    return catering_sections(edition)
+
+
+def catering_sections(edition: Edition) -> list[Section]:
+    """Catering (meals by payment state and by diet) and the Małopolska free tickets (quota used,
+    claims by state): two aggregate queries. Payment and claim figures link to the registrations
+    list, where the actions are; diets to the catering orders."""
+    claim_count = {
+        status: Count("claims", filter=Q(claims__status=status)) for status in FreeTicketClaim.Status.values
+    }
+    offer = CateringOffer.objects.filter(edition=edition).values("free_ticket_quota", **claim_count).first()
+    if offer is None:
+        return []
+    meals = Q(status__in=CateringOrder.MEALS)
+    orders = CateringOrder.objects.filter(offer__edition=edition).aggregate(
+        meals=Count("pk", filter=meals),
+        **{status: Count("pk", filter=Q(status=status)) for status in CateringOrder.LIVE},
+        **{f"diet_{diet}": Count("pk", filter=meals & Q(diet=diet)) for diet in CateringOrder.Diet.values},
+    )
+    in_edition = {"edition__id__exact": edition.pk}
+    Status = CateringOrder.Status
+    catering = Section(
+        _("Catering"),
+        [
+            Figure(
+                _("meals ordered"), orders["meals"], _changelist(Registration, catering="meal", **in_edition)
+            ),
+            *(
+                Figure(label, orders[status], _changelist(Registration, catering=status, **in_edition))
+                for status, label in [
+                    (Status.PAID, _("paid")),
+                    (Status.AWAITING_PAYMENT, _("awaiting payment")),
+                    (Status.FREE, _("free (Małopolska ticket)")),
+                ]
+            ),
+            *(
+                Figure(
+                    _("%(diet)s — meals") % {"diet": CateringOrder.Diet(diet).label},
+                    orders[f"diet_{diet}"],
+                    _changelist(
+                        CateringOrder,
+                        offer__edition__id__exact=edition.pk,
+                        diet__exact=diet,
+                        status__in=",".join(CateringOrder.MEALS),
+                    ),
+                )
+                for diet in CateringOrder.Diet.values
+            ),
+        ],
+        slug="catering",
+    )
+    Claim = FreeTicketClaim.Status
+    taken = offer[Claim.PENDING] + offer[Claim.APPROVED]
+    tickets = Section(
+        _("Free tickets for Małopolska"),
+        [
+            Figure(
+                _("free tickets taken of the quota"),
+                taken,
+                _changelist(
+                    FreeTicketClaim,
+                    offer__edition__id__exact=edition.pk,
+                    status__in=",".join(FreeTicketClaim.HOLDS_PLACE),
+                ),
+                of=offer["free_ticket_quota"],
+            ),
+            *(
+                Figure(
+                    label,
+                    offer[status],
+                    _changelist(Registration, free_ticket=status, **in_edition),
+                    tone="warning" if status == Claim.PENDING and offer[status] else "",
+                )
+                for status, label in [
+                    (Claim.PENDING, _("claims awaiting verification")),
+                    (Claim.APPROVED, _("approved")),
+                    (Claim.WAITLISTED, _("waiting for a free ticket")),
+                    (Claim.REJECTED, _("rejected")),
+                ]
+            ),
+        ],
+        slug="free_tickets",
+    )
+    return [catering, tickets]
 
 
 def dashboard(edition: Edition) -> Dashboard:
@@ -135,6 +222,10 @@ def dashboard(edition: Edition) -> Dashboard:
             "starts_at", "title"
         )
     ]
+    extra = extra_sections(edition)
     return Dashboard(
-        edition=edition, sections=[registrations, days, mails, *extra_sections(edition)], items=items
+        edition=edition,
+        sections=[registrations, days, mails, *extra],
+        items=items,
+        catering=any(section.slug == "catering" for section in extra),
     )

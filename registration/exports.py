@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -25,7 +25,8 @@ from openpyxl import Workbook
 
 from program.models import ConferenceDay, Edition, ProgramItem
 
-from .models import MALOPOLSKA, VOIVODESHIPS, Booking, Registration
+from . import selectors
+from .models import MALOPOLSKA, VOIVODESHIPS, Booking, CateringOrder, Registration
 
 CHUNK_SIZE = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -168,6 +169,28 @@ class RegisteredColumns(ColumnSet):
         return [r.created_at, r.cancelled_at]
 
 
+class CateringColumns(ColumnSet):
+    """The live catering order: its state (paid, awaiting payment, free ticket, waiting for one),
+    the diet and the day the transfer came."""
+
+    prefetch_related = (
+        Prefetch(
+            "catering_orders",
+            queryset=CateringOrder.objects.filter(status__in=CateringOrder.LIVE),
+            to_attr="live_catering",
+        ),
+    )
+
+    def headers(self):
+        return [_("Catering"), _("Diet"), _("Diet details"), _("Catering paid on")]
+
+    def values(self, r):
+        if not r.live_catering:
+            return ["", "", "", None]
+        order = r.live_catering[0]
+        return [order.get_status_display(), order.get_diet_display(), order.diet_note, order.paid_on]
+
+
 def attendee_columns(edition: Edition) -> list[ColumnSet]:
     return [
         PersonColumns(),
@@ -175,6 +198,7 @@ def attendee_columns(edition: Edition) -> list[ColumnSet]:
         NeedsColumns(),
         DaysColumns(list(edition.days.order_by("date"))),
         ItemsColumns(list(ProgramItem.objects.filter(edition=edition, capacity__isnull=False))),
+        CateringColumns(),
         RegisteredColumns(),
     ]
 
@@ -229,6 +253,77 @@ def _numbered_seats(rows: Iterator[list]) -> Iterator[list]:
         if row[0] is None:
             row[0] = number
         yield row
+
+
+# --- catering -----------------------------------------------------------------------------------
+
+
+def catering_list(*, edition: Edition) -> Sheet:
+    """For the caterer: meals per diet, then every held meal (paid, awaiting payment, free) by
+    name with the diet and its details."""
+    counts = selectors.catering_diet_counts(edition)
+    orders = (
+        CateringOrder.objects.filter(offer__edition=edition, status__in=CateringOrder.MEALS)
+        .select_related("registration")
+        .order_by("registration__last_name", "registration__first_name", "pk")
+    )
+
+    def rows():
+        for diet, count in counts.items():
+            yield [CateringOrder.Diet(diet).label, count]
+        yield [_("Total"), sum(counts.values())]
+        yield []
+        yield [_("Last name"), _("First name"), _("Diet"), _("Diet details"), _("Catering")]
+        for order in orders.iterator(chunk_size=CHUNK_SIZE):
+            person = order.registration
+            yield [
+                person.last_name,
+                person.first_name,
+                order.get_diet_display(),
+                order.diet_note,
+                order.get_status_display(),
+            ]
+
+    return Sheet(title=_("Catering"), headers=[_("Diet"), _("Meals")], rows=rows())
+
+
+def catering_invoices(*, edition: Edition) -> Sheet:
+    """For the accountant: every transfer received, with the buyer's invoice data where the
+    person asked for an invoice. A received transfer whose meal later became a free ticket or was
+    cancelled is listed too, with that state: the money is to be refunded."""
+    orders = (
+        CateringOrder.objects.filter(offer__edition=edition, paid_on__isnull=False)
+        .select_related("registration", "offer__edition")
+        .order_by("paid_on", "pk")
+    )
+    return Sheet(
+        title=_("Paid catering"),
+        headers=[
+            _("Transfer title"),
+            _("Paid on"),
+            _("Amount (PLN)"),
+            _("Buyer's name"),
+            _("Buyer's NIP"),
+            _("Buyer's address"),
+            _("Paid by"),
+            _("E-mail"),
+            _("Catering"),
+        ],
+        rows=(
+            [
+                order.transfer_title,
+                order.paid_on,
+                order.amount,
+                order.invoice_name,
+                order.invoice_nip,
+                order.invoice_address,
+                order.registration.full_name,
+                order.registration.email,
+                order.get_status_display(),
+            ]
+            for order in orders.iterator(chunk_size=CHUNK_SIZE)
+        ),
+    )
 
 
 # --- funders ------------------------------------------------------------------------------------

@@ -407,3 +407,26 @@ class StatementImportForm(forms.Form):
             "encoding",
         )
         return payments.StatementFormat(**{name: self.cleaned_data[name] for name in names})
+
+
+# --- admin actions that ask first ------------------------------------------------------------------
+
+
+class ClaimRejectForm(forms.Form):
+    """The reason for rejecting free-ticket claims; each person reads it in their e-mail."""
+
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=FreeTicketClaim._meta.get_field("rejection_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The people are told this reason in the e-mail."),
+    )
+
+
+class MarkPaidForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date the transfer reached the account."),
+    )

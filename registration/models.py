@@ -272,6 +272,7 @@ class CateringOrder(models.Model):
         OTHER = "other", _("Other (describe)")
 
     PAID_MEAL = (Status.AWAITING_PAYMENT, Status.PAID)
+    MEALS = (*PAID_MEAL, Status.FREE)  # a meal is held for the person: the caterer counts these
     LIVE = (Status.AWAITING_PAYMENT, Status.PAID, Status.FREE, Status.WAITING)
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="catering_orders")
@@ -324,7 +325,7 @@ class CateringOrder(models.Model):
 
     @property
     def holds_meal(self) -> bool:
-        return self.status in (*self.PAID_MEAL, self.Status.FREE)
+        return self.status in self.MEALS
 
     @property
     def awaits_payment(self) -> bool:

@@ -167,6 +167,26 @@ def funder_report(request):
     return exports.xlsx_response(exports.funder_report(edition=edition), f"funders-{edition.starts_on.year}")
 
 
+@staff_only(EXPORT_PERMISSION)
+def catering_export(request, file_format: str):
+    edition = current_edition_or_404()
+    return exports.sheet_response(
+        exports.catering_list(edition=edition),
+        f"catering-{edition.starts_on.year}",
+        _file_format(file_format),
+    )
+
+
+@staff_only(EXPORT_PERMISSION)
+def invoice_export(request, file_format: str):
+    edition = current_edition_or_404()
+    return exports.sheet_response(
+        exports.catering_invoices(edition=edition),
+        f"catering-invoices-{edition.starts_on.year}",
+        _file_format(file_format),
+    )
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'

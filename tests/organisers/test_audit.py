@@ -26,6 +26,8 @@ class TestAudit:
         }
         data.update({"first_name": "Janina", "bookings-TOTAL_FORMS": "0", "bookings-INITIAL_FORMS": "0"})
         data.update({"consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0"})
+        for inline in ("catering_orders", "ticket_claims"):  # read-only: submitted empty
+            data.update({f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"})
         response = organiser_client.post(url, data)
         assert response.status_code == 302
         latest = person.history.latest()
