@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -44,6 +45,8 @@ ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-" + "x" * 50,
     "ALLOWED_HOSTS": "127.0.0.1",
+    "HTTPS": "0",  # production settings, but plain http on loopback (no TLS proxy in front)
+    "WEB_CONCURRENCY": "4",  # gunicorn.conf.py reads it: the issue's four workers
     "SITE_URL": f"http://127.0.0.1:{SITE}",
     # Shared by the four workers, so a bump of the program version reaches all of them.
     "CACHE_URL": f"rediscache://127.0.0.1:{REDIS}/0",
@@ -69,7 +72,24 @@ TARGETS = {
         ),
     ),
     "mail": ("≥ 50 mails/s", lambda r: r["mail"]["rps"] >= 50),
+    "admin_list": (
+        "median ≤ 150 ms, ≤ 10 queries, all 2xx",
+        lambda r: (
+            r["admin_list"]["p50_ms"] <= 150
+            and r["admin_list"]["queries"] <= 10
+            and r["admin_list"]["requests"] == r["admin_list"]["2xx"]
+        ),
+    ),
+    "export_csv": ("≤ 1 s, peak RSS ≤ 150 MB", lambda r: export_met(r["export_csv"], seconds=1)),
+    "export_xlsx": ("≤ 3 s, peak RSS ≤ 150 MB", lambda r: export_met(r["export_xlsx"], seconds=3)),
 }
+EXPORT_PEAK_MB = 150
+EXPORT_TO = Path(tempfile.gettempdir()) / "mo-bench-attendees"  # .csv, .xlsx
+TIME = Path("/usr/bin/time")  # GNU time (Debian package `time`), not the shell's keyword
+
+
+def export_met(figure: dict, *, seconds: float) -> bool:
+    return figure["status"] == 200 and figure["seconds"] <= seconds and figure["peak_mb"] <= EXPORT_PEAK_MB
 
 
 def log(message: str) -> None:
@@ -221,6 +241,33 @@ def measure_mail() -> dict:
     return {"queued": queued, "sent": sent, "seconds": round(seconds, 2), "rps": round(sent / seconds, 2)}
 
 
+def timed(*args) -> dict:
+    """`/usr/bin/time -v` around one of our scripts: wall-clock seconds and maximum resident set
+    size of the whole process, plus the JSON line the script prints."""
+    result = subprocess.run([str(TIME), "-v", *args], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"{' '.join(map(str, args))} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+    elapsed = re.search(r"Elapsed \(wall clock\) time.*?: (.+)", result.stderr).group(1).strip()
+    seconds = sum(float(part) * 60**i for i, part in enumerate(reversed(elapsed.split(":"))))
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
+    printed = re.search(r"^JSON (.*)$", result.stdout, re.M)
+    figure = json.loads(printed.group(1)) if printed else {}
+    return {**figure, "seconds": round(seconds, 2), "peak_mb": round(peak_kb / 1024, 1)}
+
+
+def measure_exports() -> dict:
+    """CSV and XLSX of every registration through the admin's export view (`bench/export.py`), and
+    the same process doing no export (Python + Django + the admin loaded): its peak is the baseline
+    inside each export's figure."""
+    figures = {"export_baseline": timed(PY, "bench/export.py", "baseline", str(EXPORT_TO))}
+    for file_format in ("csv", "xlsx"):
+        log(f"export {file_format}")
+        figures[f"export_{file_format}"] = timed(
+            PY, "bench/export.py", file_format, str(EXPORT_TO.with_suffix(f".{file_format}"))
+        )
+    return figures
+
+
 def machine() -> dict:
     model = re.search(r"Model name:\s*(.+)", run("lscpu"))
     mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
@@ -240,6 +287,8 @@ def main() -> int:
     for tool in ("wrk", "psql", "redis-server"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is needed (Debian: apt-get install wrk postgresql-client redis-server)")
+    if not os.access(TIME, os.X_OK):
+        sys.exit(f"{TIME} (GNU time) is needed for the export figures (Debian: apt-get install time)")
     load_before = os.getloadavg()
     processes = Processes()
     try:
@@ -308,8 +357,17 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
     ]:
         log(name)
         r[name] = wrk(site + path)
-    log("admin")
-    r["admin_index"] = wrk(f"{site}/admin/", connections=2, headers=[f"Cookie: {admin_session(site)}"])
+    # Before the sign-ups: the list and the exports see exactly the seeded registrations.
+    log("admin registration list")
+    r["admin_list"] = wrk(
+        f"{site}/admin/registration/registration/",
+        connections=2,
+        headers=[f"Cookie: {admin_session(site)}"],
+    )
+    r["admin_list"].update(
+        json.loads(re.search(r"^JSON (.*)$", run(PY, "bench/admin_queries.py"), re.M).group(1))
+    )
+    r.update(measure_exports())
     log("sign-up")
     ENV.update(
         BENCH_CSRF=csrf_cookie(f"{site}/registration/"),
@@ -335,7 +393,7 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
     )
     log("mail worker")
     r["mail"] = measure_mail()
-    for name in ("home", "program", "item", "manage", "admin_index"):
+    for name in ("home", "program", "item", "manage", "admin_list"):
         r[name]["ratio"] = round(r[name]["rps"] / r["floor_text"]["rps"], 3)
     signup["ratio"] = round(signup["rps"] / r["floor_lock"]["rps"], 3)
     return r
@@ -350,7 +408,14 @@ def render_table(r: dict) -> str:
         ("item detail", r["item"], "rps", "", ""),
         ("management page (GET)", r["manage"], "rps", "", ""),
         ("sign-up, one hot item", r["signup"], "sign-ups/s", TARGETS["signup"][0], "signup"),
-        ("admin index (2 conn.)*", r["admin_index"], "rps", "", ""),
+        (
+            f"admin registration list, {r['export_csv']['registrations']:,} (2 conn.; "
+            f"{r['admin_list']['queries']} queries)",
+            r["admin_list"],
+            "rps",
+            TARGETS["admin_list"][0],
+            "admin_list",
+        ),
     ]
     missed = set(r["missed"])
     lines = [
@@ -369,10 +434,13 @@ def render_table(r: dict) -> str:
         f"| mail worker (PDF ticket each) | {m['rps']:.1f} mails/s | — | — | — | — | {TARGETS['mail'][0]} | "
         f"{'no' if 'mail' in missed else 'yes'} |"
     )
-    lines.append(
-        "| admin registration list (5,000) | not yet built* | | | | | median ≤ 150 ms, ≤ 10 queries | |"
-    )
-    lines.append("| CSV / XLSX export (5,000) | not yet built | | | | | ≤ 1 s / ≤ 3 s, ≤ 150 MB | |")
+    for key, label in (("export_csv", "CSV"), ("export_xlsx", "XLSX")):
+        e = r[key]
+        lines.append(
+            f"| {label} export, {e['registrations']:,} (admin view) | {e['seconds']:.2f} s, "
+            f"{e['peak_mb']:.0f} MB peak RSS | — | — | — | — "
+            f"| {TARGETS[key][0]} | {'no' if key in missed else 'yes'} |"
+        )
     lines.append("")
     lines.append(f"Sign-up check: {r['signup']['check']} Hot item afterwards: {r['signup']['hot_item']}.")
     s = r["signup"]
@@ -381,6 +449,19 @@ def render_table(r: dict) -> str:
         f"{s['socket_errors']} socket errors, {s['timeouts']} timeouts."
     )
     lines.append(f"Mail worker: {m['sent']} of {m['queued']} sent in {m['seconds']} s.")
+    b, csv_, xlsx = r["export_baseline"], r["export_csv"], r["export_xlsx"]
+    lines.append(
+        f"Exports: `/usr/bin/time -v` around `bench/export.py` (the admin's export view, whole list), "
+        f"so seconds and peak RSS are the whole process, Python and Django start-up included; the same "
+        f"process without the export peaks at {b['peak_mb']:.0f} MB in {b['seconds']:.2f} s. The export "
+        f"itself: CSV {csv_['export_seconds']:.2f} s ({csv_['bytes'] / 1024:,.0f} KiB), "
+        f"XLSX {xlsx['export_seconds']:.2f} s ({xlsx['bytes'] / 1024:,.0f} KiB)."
+    )
+    a = r["admin_list"]
+    lines.append(
+        f"Admin registration list: {a['queries']} queries per GET counted with the test client "
+        f"(`bench/admin_queries.py`, after one warm-up request; the first took {a['first_request']})."
+    )
     return "\n".join(lines)
 
 
