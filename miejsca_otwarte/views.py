@@ -1,9 +1,12 @@
-"""Site-wide views: error pages that never show a traceback, and the health check."""
+"""Site-wide views: error pages that never show a traceback, the health check, the language switch."""
 
+from django.conf import settings
 from django.db import DatabaseError
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from registration import mail
 
@@ -41,3 +44,24 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+def switch_language(request, language: str):
+    """Set the visitor's language and go back to the page they were on. A plain link, not a
+    form: public pages then carry no CSRF token, so one cached copy serves every visitor."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

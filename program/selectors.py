@@ -102,7 +102,7 @@ def bump_program_version() -> str:
 
 
 def cached_program_html(edition: Edition, language: str, render) -> str:
-    """The program listing as rendered by `render(program_by_day(edition))`, cached per edition,
+    """The program page as rendered by `render(program_by_day(edition))`, cached per edition,
     language and program version. It holds no per-user state, so all visitors share it."""
     key = f"program:html:{edition.pk}:{language}:{program_version()}"
     html = cache.get(key)

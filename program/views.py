@@ -2,7 +2,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -29,15 +28,17 @@ def home(request):
 
 @require_safe
 def program(request):
-    # Only the listing is cached: the layout around it carries per-visitor state (CSRF token of
-    # the language switcher, messages), so it is rendered for each request.
+    """The busiest public page, served whole from the cache: it carries no per-visitor state (the
+    language switch is a plain link, and messages wait for the next uncached page)."""
     edition = selectors.current_edition_or_404()
-    listing = selectors.cached_program_html(
+    html = selectors.cached_program_html(
         edition,
         get_language(),
-        lambda program_days: render_to_string("program/_program.html", {"program_days": program_days}),
+        lambda program_days: render_to_string(
+            "program/program.html", {"program_days": program_days, "messages": ()}, request=request
+        ),
     )
-    return render(request, "program/program.html", {"program_listing": mark_safe(listing)})  # noqa: S308
+    return HttpResponse(html)
 
 
 @require_safe

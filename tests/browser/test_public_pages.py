@@ -40,9 +40,9 @@ def test_a_visitor_finds_a_study_visit_from_the_home_page(page: Page, live_serve
 def test_the_language_switcher_shows_the_page_in_english(page: Page, live_server, edition):
     page.goto(f"{live_server.url}/program/")
 
-    page.get_by_role("button", name="Read in English").click()
+    page.get_by_role("link", name="Read in English").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Program")
-    expect(page.get_by_role("button", name="Czytaj po polsku")).to_be_visible()
+    expect(page.get_by_role("link", name="Czytaj po polsku")).to_be_visible()
     expect(page.locator(".program-item").first).to_contain_text("seats left of")

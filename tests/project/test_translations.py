@@ -45,7 +45,19 @@ def test_language_switcher_names_the_other_language(client, upcoming_edition):
     polish = client.get(reverse("program:home"), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
     english = client.get(reverse("program:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert 'lang="en" class="btn btn-outline-secondary btn-sm">Read in English</button>' in polish
-    assert 'lang="pl" class="btn btn-outline-secondary btn-sm">Czytaj po polsku</button>' in english
+    assert 'lang="en" class="btn btn-outline-secondary btn-sm">Read in English</a>' in polish
+    assert 'lang="pl" class="btn btn-outline-secondary btn-sm">Czytaj po polsku</a>' in english
     assert '<html lang="pl">' in polish
     assert '<html lang="en">' in english
+
+
+def test_language_switch_sets_the_cookie_and_returns(client, upcoming_edition):
+    response = client.get("/language/en/?next=/program/")
+    assert (response.status_code, response["Location"]) == (302, "/program/")
+    assert response.cookies["django_language"].value == "en"
+    assert "Read in English" not in client.get("/program/").content.decode()
+
+
+def test_language_switch_refuses_other_sites_and_languages(client, upcoming_edition):
+    assert client.get("/language/en/?next=https://evil.example/").headers["Location"] == "/"
+    assert client.get("/language/xx/").status_code == 404
