@@ -89,7 +89,13 @@ TIME = Path("/usr/bin/time")  # GNU time (Debian package `time`), not the shell'
 
 
 def export_met(figure: dict, *, seconds: float) -> bool:
-    return figure["status"] == 200 and figure["seconds"] <= seconds and figure["peak_mb"] <= EXPORT_PEAK_MB
+    """Judged on the export's own time (what an organiser waits for after clicking: the web server
+    has started long before) and on the whole process's peak memory."""
+    return (
+        figure["status"] == 200
+        and figure["export_seconds"] <= seconds
+        and figure["peak_mb"] <= EXPORT_PEAK_MB
+    )
 
 
 def log(message: str) -> None:
@@ -437,8 +443,8 @@ def render_table(r: dict) -> str:
     for key, label in (("export_csv", "CSV"), ("export_xlsx", "XLSX")):
         e = r[key]
         lines.append(
-            f"| {label} export, {e['registrations']:,} (admin view) | {e['seconds']:.2f} s, "
-            f"{e['peak_mb']:.0f} MB peak RSS | — | — | — | — "
+            f"| {label} export, {e['registrations']:,} (admin view) | {e['export_seconds']:.2f} s "
+            f"({e['seconds']:.2f} s with start-up), {e['peak_mb']:.0f} MB peak RSS | — | — | — | — "
             f"| {TARGETS[key][0]} | {'no' if key in missed else 'yes'} |"
         )
     lines.append("")
