@@ -111,99 +111,139 @@ def thanks(request, public_id, token):
     return _registration_page(request, "registration/thanks.html", registration, context)
 
 
+# What the management page's forms can do. Each takes the request, the registration and the
+# page's forms (it binds its own to the POST data), calls one service and returns the message to
+# show, or None when its form is invalid and the page shows again with the errors.
+
+
+def _save_person(request, registration, forms):
+    form = forms["person_form"] = PersonForm(request.POST, instance=registration, prefix="person")
+    if form.is_valid():
+        services.registration_update_person(registration=registration, person=form.person())
+        return _("Your details have been saved.")
+    return None
+
+
+def _save_items(request, registration, forms):
+    form = forms["items_form"] = ChangeItemsForm(
+        request.POST, edition=registration.edition, items=forms["items"], prefix="items"
+    )
+    if form.is_valid():
+        services.registration_change_items(
+            registration=registration,
+            item_ids=[item.pk for item in form.cleaned_data["items"]],
+            day_ids=[day.pk for day in form.cleaned_data["days"]],
+        )
+        return _("Your program has been saved.")
+    return None
+
+
+def _leave_waitlist(request, registration, forms):
+    kept = [b.item_id for b in forms["bookings"] if str(b.item_id) != request.POST.get("item")]
+    services.registration_change_items(registration=registration, item_ids=kept)
+    return _("You have left the waiting list.")
+
+
+def _save_catering(request, registration, forms):
+    form = forms["catering_form"] = CateringManageForm(request.POST, prefix="catering")
+    if not form.is_valid():
+        return None
+    diet = {name: form.cleaned_data[name] for name in ("diet", "diet_note")}
+    if request.POST["action"] == "catering_add":
+        catering.catering_add(registration=registration, invoice=form.invoice(), **diet)
+        return _("The catering is ordered: the transfer details are below.")
+    catering.catering_set_diet(registration=registration, **diet)
+    return _("Your diet has been saved.")
+
+
+def _drop_catering(request, registration, forms):
+    catering.catering_drop(registration=registration)
+    return _("You have given up the catering.")
+
+
+MANAGE_ACTIONS = {
+    "person": _save_person,
+    "items": _save_items,
+    "leave_waitlist": _leave_waitlist,
+    "catering_add": _save_catering,
+    "catering_diet": _save_catering,
+    "catering_drop": _drop_catering,
+}
+
+
 @require_http_methods(["GET", "POST"])
 def manage(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     edition = registration.edition
-    items = selectors.bookable_items(edition)
     bookings = list(registration.bookings.all())
-    person_form = PersonForm(instance=registration, prefix="person")
-    items_form = ChangeItemsForm(
-        edition=edition,
-        items=items,
-        prefix="items",
-        initial={"items": [b.item_id for b in bookings], "days": [d.day_id for d in registration.days.all()]},
-    )
+    items = selectors.bookable_items(edition)
     catering_summary = selectors.catering_for(registration)
     order = catering_summary.order if catering_summary else None
-    catering_form = CateringManageForm(
-        prefix="catering",
-        initial=model_to_dict(order, fields=CateringManageForm.base_fields) if order else {},
-    )
-    action = request.POST.get("action")
-    if request.method == "POST" and action == "delete":
-        services.registration_anonymise(registration=registration)
-        return render(request, "registration/deleted.html", {"edition": edition})
-    if request.method == "POST" and registration.is_active:
+    forms = {
+        "bookings": bookings,
+        "items": items,
+        "person_form": PersonForm(instance=registration, prefix="person"),
+        "items_form": ChangeItemsForm(
+            edition=edition,
+            items=items,
+            prefix="items",
+            initial={
+                "items": [b.item_id for b in bookings],
+                "days": [d.day_id for d in registration.days.all()],
+            },
+        ),
+        "catering_form": CateringManageForm(
+            prefix="catering",
+            initial=model_to_dict(order, fields=CateringManageForm.base_fields) if order else {},
+        ),
+    }
+    action = MANAGE_ACTIONS.get(request.POST.get("action", ""))
+    if request.method == "POST" and registration.is_active and action is not None:
         try:
-            if action == "person":
-                person_form = PersonForm(request.POST, instance=registration, prefix="person")
-                if person_form.is_valid():
-                    services.registration_update_person(
-                        registration=registration, person=person_form.person()
-                    )
-                    messages.success(request, _("Your details have been saved."))
-                    return redirect(registration.get_manage_url())
-            elif action == "items":
-                items_form = ChangeItemsForm(request.POST, edition=edition, items=items, prefix="items")
-                if items_form.is_valid():
-                    services.registration_change_items(
-                        registration=registration,
-                        item_ids=[item.pk for item in items_form.cleaned_data["items"]],
-                        day_ids=[day.pk for day in items_form.cleaned_data["days"]],
-                    )
-                    messages.success(request, _("Your program has been saved."))
-                    return redirect(registration.get_manage_url())
-            elif action == "leave_waitlist":
-                kept = [b.item_id for b in bookings if str(b.item_id) != request.POST.get("item")]
-                services.registration_change_items(registration=registration, item_ids=kept)
-                messages.success(request, _("You have left the waiting list."))
-                return redirect(registration.get_manage_url())
-            elif action in ("catering_diet", "catering_add"):
-                catering_form = CateringManageForm(request.POST, prefix="catering")
-                if catering_form.is_valid():
-                    diet = {name: catering_form.cleaned_data[name] for name in ("diet", "diet_note")}
-                    if action == "catering_add":
-                        catering.catering_add(
-                            registration=registration, invoice=catering_form.invoice(), **diet
-                        )
-                        messages.success(
-                            request, _("The catering is ordered: the transfer details are below.")
-                        )
-                    else:
-                        catering.catering_set_diet(registration=registration, **diet)
-                        messages.success(request, _("Your diet has been saved."))
-                    return redirect(registration.get_manage_url())
-            elif action == "catering_drop":
-                catering.catering_drop(registration=registration)
-                messages.success(request, _("You have given up the catering."))
-                return redirect(registration.get_manage_url())
-            elif action == "cancel":
-                services.registration_cancel(registration=registration)
-                messages.success(request, _("Your registration has been cancelled."))
-                return redirect(registration.get_manage_url())
+            done = action(request, registration, forms)
         except services.RegistrationError as error:
             messages.error(request, error.message)
             return redirect(registration.get_manage_url())
-    status = 400 if (person_form.errors or items_form.errors or catering_form.errors) else 200
+        if done:
+            messages.success(request, done)
+            return redirect(registration.get_manage_url())
+    invalid = any(forms[name].errors for name in ("person_form", "items_form", "catering_form"))
     return _registration_page(
         request,
         "registration/manage.html",
         registration,
         {
-            "bookings": bookings,
-            "person_form": person_form,
-            "items_form": items_form,
+            **forms,
             "catering": catering_summary,
-            "catering_form": catering_form,
             "can_order_catering": catering_summary is not None
             and order is None
             and catering.can_order_paid(catering_summary.offer, timezone.now())
             and catering_summary.offer.paid_left > 0,
             "is_open": edition.is_registration_open(),
         },
-        status=status,
+        status=400 if invalid else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, public_id, token):
+    """Asks first: cancelling gives the seats away and cannot be undone."""
+    registration = _registration_or_404(public_id, token)
+    if request.method == "POST" and registration.is_active:
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("Your registration has been cancelled."))
+        return redirect(registration.get_manage_url())
+    return _registration_page(request, "registration/confirm_cancel.html", registration, {})
+
+
+@require_http_methods(["GET", "POST"])
+def delete_data(request, public_id, token):
+    """Asks first, then erases the personal data (RODO); only anonymous counts remain."""
+    registration = _registration_or_404(public_id, token)
+    if request.method == "POST":
+        services.registration_anonymise(registration=registration)
+        return render(request, "registration/deleted.html", {"edition": registration.edition})
+    return _registration_page(request, "registration/confirm_delete.html", registration, {})
 
 
 @require_safe

@@ -49,7 +49,8 @@ def test_sign_up_manage_switch_and_cancel(page, live_server, upcoming_edition, m
     bookings = list(registration.bookings.values_list("item_id", "status"))
     assert bookings == [(other.pk, Booking.Status.CONFIRMED)]
 
-    page.get_by_role("button", name="Anuluj moją rejestrację").click()
+    page.get_by_role("link", name="Anuluj moją rejestrację").click()
+    page.get_by_role("button", name="Tak, anuluj moją rejestrację").click()
     expect(page.get_by_text("Twoja rejestracja została anulowana.")).to_be_visible()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED

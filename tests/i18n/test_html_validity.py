@@ -57,6 +57,8 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
         "thanks": reverse("registration:thanks", kwargs=manage),
         "manage": reverse("registration:manage", kwargs=manage),
         "ticket": reverse("registration:ticket", kwargs=manage),
+        "cancel": reverse("registration:cancel", kwargs=manage),
+        "delete": reverse("registration:delete", kwargs=manage),
     }
     client.cookies["django_language"] = "pl"
     files = []

@@ -185,7 +185,14 @@ class TestManagePage:
         )
         assert response.status_code == 302
         assert list(registration.bookings.values_list("item_id", flat=True)) == [other_visit.pk]
-        client_pl.post(url, {"action": "cancel"})
+        cancel_url = reverse(
+            "registration:cancel",
+            kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+        )
+        assert "Tak, anuluj moją rejestrację" in client_pl.get(cancel_url).content.decode()
+        registration.refresh_from_db()
+        assert registration.status == Registration.Status.ACTIVE  # asking changes nothing
+        client_pl.post(cancel_url)
         registration.refresh_from_db()
         assert registration.status == Registration.Status.CANCELLED
         assert "Twoja rejestracja została anulowana." in client_pl.get(url).content.decode()
@@ -236,7 +243,13 @@ class TestManagePage:
         ).json()
         assert data["registration"]["first_name"] == "Grażyna"
         assert data["bookings"][0]["item"] == visit.title
-        response = client_pl.post(url, {"action": "delete"})
+        delete_url = reverse(
+            "registration:delete",
+            kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+        )
+        assert client_pl.get(delete_url).status_code == 200
+        assert Registration.objects.get(pk=registration.pk).first_name == "Grażyna"  # asking changes nothing
+        response = client_pl.post(delete_url)
         assert response.status_code == 200
         registration.refresh_from_db()
         assert registration.first_name == "" and registration.anonymised_at is not None
