@@ -84,4 +84,4 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
         for message in json.loads(result.stderr)["messages"]
     ]
     assert errors == []
-    assert len(files) == len(urls) + 1 == 15  # every page above and the form with its errors
+    assert len(files) == len(urls) + 1 == 14  # every page above and the form with its errors
