@@ -85,13 +85,6 @@ def limited_items(items: Iterable[ProgramItem]) -> list[ProgramItem]:
     return [item for item in items if item.is_limited]
 
 
-def program_version() -> str:
-    version = cache.get(PROGRAM_VERSION_CACHE_KEY)
-    if version is None:
-        version = bump_program_version()
-    return version
-
-
 def bump_program_version() -> str:
     """Make every cached rendering of the program stale. Called by program.signals when items,
     days or hosts are saved and by registration.services after seats change (its bulk_update and
@@ -101,12 +94,17 @@ def bump_program_version() -> str:
     return version
 
 
-def cached_program_html(edition: Edition, language: str, render) -> str:
-    """The program page as rendered by `render(program_by_day(edition))`, cached per edition,
-    language and program version. It holds no per-user state, so all visitors share it."""
-    key = f"program:html:{edition.pk}:{language}:{program_version()}"
-    html = cache.get(key)
-    if html is None:
-        html = render(program_by_day(edition))
-        cache.set(key, html, timeout=PROGRAM_CACHE_TIMEOUT)
+def cached_program_page(language: str, render) -> str:
+    """The program page as rendered by `render(program_by_day(current edition))`, shared by every
+    visitor, one cache round trip per request: the copy is stored with the program version it was
+    made from and served while that version is current. Saving an edition, day, item or host, or
+    any change of seats, bumps the version (program.signals, registration.services)."""
+    page_key = f"program:page:{language}"
+    found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
+    version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)
+    if version is not None and copy is not None and copy[0] == version:
+        return copy[1]
+    version = version or bump_program_version()
+    html = render(program_by_day(current_edition_or_404()))
+    cache.set(page_key, (version, html), timeout=PROGRAM_CACHE_TIMEOUT)
     return html

@@ -30,9 +30,7 @@ def home(request):
 def program(request):
     """The busiest public page, served whole from the cache: it carries no per-visitor state (the
     language switch is a plain link, and messages wait for the next uncached page)."""
-    edition = selectors.current_edition_or_404()
-    html = selectors.cached_program_html(
-        edition,
+    html = selectors.cached_program_page(
         get_language(),
         lambda program_days: render_to_string(
             "program/program.html", {"program_days": program_days, "messages": ()}, request=request

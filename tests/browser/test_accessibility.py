@@ -117,7 +117,16 @@ def test_registration_form_with_errors_has_no_wcag_violations(page: Page, live_s
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])
-@pytest.mark.parametrize("url_name", ["registration:thanks", "registration:manage", "registration:ticket", "registration:cancel", "registration:delete"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "registration:thanks",
+        "registration:manage",
+        "registration:ticket",
+        "registration:cancel",
+        "registration:delete",
+    ],
+)
 def test_registration_pages_have_no_wcag_violations(
     page: Page, live_server, registration, url_name, language
 ):
