@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from program.models import ProgramItem
 from program.services import EDITIONS_DIR, edition_load
 
 # A fixed "today" so that tests do not depend on the day they run.
@@ -47,6 +48,40 @@ def edition_2023(db, edition_2023_data):
 def upcoming_edition(db, edition_2023_data):
     """The 2023 program moved to the next 29–30 November, registration open (as `make run` loads it)."""
     return edition_load(data=edition_2023_data, upcoming=True, now=timezone.now())
+
+
+@pytest.fixture
+def edition(upcoming_edition):
+    """The edition most tests sign people up for: open now, whatever today's date is."""
+    return upcoming_edition
+
+
+@pytest.fixture
+def visit(edition):
+    """A study visit, 20 seats."""
+    return ProgramItem.objects.get(edition=edition, slug="wizyta-kozlowka")
+
+
+@pytest.fixture
+def other_visit(edition):
+    """At the same time as `visit`: the two clash."""
+    return ProgramItem.objects.get(edition=edition, slug="wizyta-skawina")
+
+
+@pytest.fixture
+def evening(edition):
+    """The evening networking meeting, 80 seats."""
+    return ProgramItem.objects.get(edition=edition, slug="wieczorne-spotkanie-sieciowanie")
+
+
+@pytest.fixture
+def first_day(edition):
+    return edition.days.order_by("date").first()
+
+
+@pytest.fixture
+def second_day(edition):
+    return edition.days.order_by("date").last()
 
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from program.models import ProgramItem
 from registration.models import Booking, Registration
-from tests.registration.conftest import send_queued_mail
+from tests.factories import send_queued_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from program.models import ConferenceDay, ProgramItem
 from registration.models import Registration
-from tests.registration.conftest import send_queued_mail
+from tests.factories import send_queued_mail
 
 pytestmark = pytest.mark.django_db
 

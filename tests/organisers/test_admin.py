@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from program.models import ProgramItem
 from registration.models import Booking, OutgoingMail, Registration
-
-from .conftest import sign_up
+from tests.factories import sign_up
 
 CHANGELIST = "admin:registration_registration_changelist"
 ITEMS = "admin:program_programitem_changelist"

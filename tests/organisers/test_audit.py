@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from registration.models import DayAttendance, Registration
+from tests.factories import sign_up
 
-from .conftest import sign_up
 from .test_admin import capacity_post
 
 

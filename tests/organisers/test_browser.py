@@ -5,8 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from registration.models import DayAttendance
-
-from .conftest import sign_up
+from tests.factories import sign_up
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -14,8 +14,9 @@ from registration import catering, services
 from registration.catering import CateringRequest, ClaimRequest, InvoiceData
 from registration.dashboard import dashboard
 from registration.models import CateringOrder, FreeTicketClaim, OutgoingMail
+from tests.factories import ALL_CONSENTS, sign_up
 
-from .conftest import ALL_CONSENTS, POLISH, sign_up
+from .conftest import POLISH
 from .test_admin import texts
 from .test_dashboard import figures
 from .test_exports import EXPORT, csv_rows, xlsx_sheets

@@ -12,8 +12,7 @@ from registration.checkin import (
     attendance_undo_check_in,
     registrations_search,
 )
-
-from .conftest import sign_up
+from tests.factories import sign_up
 
 NOON = timezone.make_aware(dt.datetime(2030, 11, 29, 12, 0))
 

@@ -4,8 +4,7 @@ from django.urls import reverse
 from registration import checkin, services
 from registration.dashboard import dashboard
 from registration.models import OutgoingMail
-
-from .conftest import sign_up
+from tests.factories import sign_up
 
 
 def figures(board, *, catering=False) -> dict[str, int]:

@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from registration import checkin, exports
 from registration.models import Registration
+from tests.factories import sign_up
 
-from .conftest import POLISH, sign_up
+from .conftest import POLISH
 
 
 def csv_rows(response) -> list[list[str]]:

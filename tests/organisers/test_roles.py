@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from registration.roles import ORGANISERS, STAFF
+from tests.factories import sign_up
 
-from .conftest import sign_up
 from .test_admin import capacity_post
 
 

@@ -9,8 +9,7 @@ from model_bakery import baker
 from program.models import Organisation
 from registration import services
 from registration.models import Registration
-
-from ..registration.conftest import sign_up
+from tests.factories import sign_up
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from model_bakery import baker
 from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Booking, Registration
-
-from ..registration.conftest import ALL_CONSENTS, person
+from tests.factories import ALL_CONSENTS, person
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.db import connection
 from program.models import ProgramItem
 from registration import services
 from registration.models import Booking, OutgoingMail
-
-from .conftest import sign_up
+from tests.factories import sign_up
 
 PEOPLE = 50
 SEATS = 10

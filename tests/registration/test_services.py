@@ -6,8 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from program.models import ProgramItem
 from registration import services
 from registration.models import Booking, OutgoingMail, Registration
-
-from .conftest import ALL_CONSENTS, person, sign_up
+from tests.factories import ALL_CONSENTS, person, sign_up
 
 
 def positions(item):

@@ -9,8 +9,7 @@ from pypdf import PdfReader
 
 from program.models import ConferenceDay
 from registration.models import Booking, OutgoingMail, Registration
-
-from .conftest import send_queued_mail, sign_up
+from tests.factories import send_queued_mail, sign_up
 
 REGISTER = "/registration/"
 

@@ -2,8 +2,6 @@
 subprocesses (gunicorn, db_worker) that share the pytest database."""
 
 import asyncio
-import itertools
-import json
 import os
 import socket
 import subprocess
@@ -13,58 +11,9 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.cache import cache
 from django.db import connection
 
-from program.models import ProgramItem
-from program.services import EDITIONS_DIR, edition_load
-from registration import services
-
 BASE_DIR = Path(__file__).resolve().parents[2]
-ALL_CONSENTS = {"terms": True, "privacy": True, "image": False, "newsletter": False}
-_numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """program.selectors.current_edition caches the edition in Django's cache."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def edition(db):
-    data = json.loads((EDITIONS_DIR / "2023.json").read_text(encoding="utf-8"))
-    return edition_load(data=data, upcoming=True)  # registration open now
-
-
-@pytest.fixture
-def visit(edition):
-    """A study visit with limited places (20 in the program)."""
-    return ProgramItem.objects.get(edition=edition, slug="wizyta-kozlowka")
-
-
-def person(**overrides) -> services.Person:
-    values = {
-        "first_name": "Zofia",
-        "last_name": "Żółkiewska",
-        "email": f"person{next(_numbers)}@example.com",
-        "town": "Kraków",
-        "voivodeship": "lesser_poland",
-    }
-    values.update(overrides)
-    return services.Person(**values)
-
-
-def sign_up(edition, items=(), **person_fields):
-    return services.registration_create(
-        edition=edition,
-        person=person(**person_fields),
-        day_ids=[edition.days.first().pk],
-        item_ids=[item.pk for item in items],
-        consents=ALL_CONSENTS,
-    )
 
 
 def free_port() -> int:

@@ -8,8 +8,7 @@ from django.db import connection
 from program.models import ProgramItem
 from registration import services
 from registration.models import Booking
-
-from .conftest import sign_up
+from tests.factories import sign_up
 
 
 def run_at_once(*jobs):

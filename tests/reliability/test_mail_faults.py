@@ -12,8 +12,9 @@ from django_tasks_db.models import DBTaskResult
 
 from registration.mail import send_outgoing_mail
 from registration.models import OutgoingMail, Registration
+from tests.factories import sign_up
 
-from .conftest import BASE_DIR, sign_up, subprocess_env
+from .conftest import BASE_DIR, subprocess_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

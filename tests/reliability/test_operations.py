@@ -12,8 +12,9 @@ from django_tasks_db.models import DBTaskResult
 
 from program.models import Edition
 from registration.models import Booking, DayAttendance, OutgoingMail, Registration
+from tests.factories import sign_up
 
-from .conftest import manage, sign_up, subprocess_env
+from .conftest import manage, subprocess_env
 
 
 def end_edition(edition, days_ago: int) -> None:

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from program.models import ProgramItem
 from registration import services
 from registration.models import Booking, Registration
-
-from .conftest import ALL_CONSENTS, person
+from tests.factories import ALL_CONSENTS, person
 
 # Three limited items at different times (no clashes), and two that clash with the first.
 SLUGS = ["sesja-10-lat-sieci-mal", "sesja-osiedle-otwarty-jazdow", "wizyta-kozlowka", "wizyta-skawina"]

@@ -9,8 +9,7 @@ from django.utils.html import escape
 
 from registration import mail
 from registration.models import Booking, Consent, DayAttendance, OutgoingMail, Registration
-
-from ..reliability.conftest import sign_up
+from tests.factories import sign_up
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SQL = "Robert'); DROP TABLE registration_registration;--"

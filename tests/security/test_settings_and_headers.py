@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from miejsca_otwarte.logs import RedactTokensFilter, redact_tokens
-
-from ..reliability.conftest import BASE_DIR, manage, sign_up, subprocess_env
+from tests.factories import sign_up
+from tests.reliability.conftest import BASE_DIR, manage, subprocess_env
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "miejsca_otwarte.settings",

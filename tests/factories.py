@@ -1,0 +1,45 @@
+"""People and sign-ups for tests, made through the same service the site uses."""
+
+import itertools
+
+from registration import services
+from registration.mail import send_outgoing_mail
+from registration.models import OutgoingMail
+
+ALL_CONSENTS = {"terms": True, "privacy": True, "image": False, "newsletter": False}
+_emails = itertools.count(1)
+
+
+def person(**overrides) -> services.Person:
+    values = {
+        "first_name": "Zofia",
+        "last_name": "Żółkiewska",
+        "email": f"person{next(_emails)}@example.com",
+        "town": "Kraków",
+        "voivodeship": "lesser_poland",
+        "organisation_name": "Stowarzyszenie Sąsiedzi",
+        "organisation_type": "ngo",
+    }
+    values.update(overrides)
+    return services.Person(**values)
+
+
+def sign_up(edition, items=(), days=None, now=None, **person_fields):
+    """A registration for the items (seat or waiting place) and the days (the first by default)."""
+    days = days if days is not None else [edition.days.order_by("date").first()]
+    return services.registration_create(
+        edition=edition,
+        person=person(**person_fields),
+        day_ids=[day.pk for day in days],
+        item_ids=[item.pk for item in items],
+        consents=ALL_CONSENTS,
+        now=now,
+    )
+
+
+def send_queued_mail() -> int:
+    """Run the mail task for every queued mail, as the worker would. Returns how many were sent."""
+    sent = 0
+    for mail_id in OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).values_list("pk", flat=True):
+        sent += send_outgoing_mail.call(mail_id) == "sent"
+    return sent
