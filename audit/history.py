@@ -7,14 +7,12 @@ entry written during a request, including the entries written by services an adm
 What is recorded: every `.save()`, `.create()` and `.delete()` (queryset deletes too: they send
 the signals). What is not: queryset `.update()`, `bulk_create` and `bulk_update`, which the
 services use for derived data — seat counters on program items, shifting waiting-list positions,
-the day rows created at sign-up — and for promotions from the waiting list (the booking's status
-flip) and the mail worker's state changes. A promotion is still traceable: it queues a
-"seat from the waiting list" mail with `.create()`, which is recorded with the item and the user.
-Admin actions also write Django's admin log with the user.
+the day rows created at sign-up — and for the mail worker's state changes. Promotions from the
+waiting list are saved one by one, so each is recorded. Admin actions also write Django's admin
+log with the user.
 
-Known gap (RODO): `registration_anonymise` erases the registration's personal data but its
-history rows (and the deleted mails' rows) still hold the old values. It should also blank the
-personal columns of `Registration.history` for that id — a change to registration.services.
+Anonymising a registration (RODO) blanks the personal columns of its history rows, and the
+address in the history of its mails, too (`registration_anonymise`).
 """
 
 import simple_history

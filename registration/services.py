@@ -291,17 +291,17 @@ def _promote_waiting(item: ProgramItem, *, now: dt.datetime, limit: int | None =
         .select_related("registration")
         .order_by("waitlist_position")
     )
-    Booking.objects.filter(pk__in=[booking.pk for booking in promoted]).update(
-        status=Booking.Status.CONFIRMED, waitlist_position=None, confirmed_at=now
-    )
+    for booking in promoted:
+        # One by one, with save(): a promotion is a decision about a person, and goes into the
+        # audit history (the renumbering below is derived data and does not).
+        booking.status, booking.waitlist_position, booking.confirmed_at = Booking.Status.CONFIRMED, None, now
+        booking.save(update_fields=["status", "waitlist_position", "confirmed_at"])
+        mail.queue(booking.registration, OutgoingMail.Kind.PROMOTION, {"item_id": item.pk})
     Booking.objects.filter(item=item, status=Booking.Status.WAITLISTED).update(
         waitlist_position=F("waitlist_position") - count
     )
     item.seats_taken += count
     item.waitlist_length -= count
-    for booking in promoted:
-        booking.status, booking.waitlist_position, booking.confirmed_at = Booking.Status.CONFIRMED, None, now
-        mail.queue(booking.registration, OutgoingMail.Kind.PROMOTION, {"item_id": item.pk})
     return promoted
 
 
@@ -421,8 +421,19 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration.needs_induction_loop = registration.needs_assistant = False
         registration.anonymised_at = now
         registration.save()
+        # The audit history keeps every earlier version of the row: erase it there too.
+        registration.history.update(
+            **dict.fromkeys(ANONYMISED_TEXT_FIELDS, ""),
+            email=registration.email,
+            needs_wheelchair_access=False,
+            needs_sign_language=False,
+            needs_induction_loop=False,
+            needs_assistant=False,
+        )
         catering.catering_anonymise(registration=registration)
         registration.mails.all().delete()
+        # After the delete, which writes history rows of its own.
+        OutgoingMail.history.filter(registration_id=registration.pk).update(to=registration.email, context={})
     return registration
 
 

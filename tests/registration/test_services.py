@@ -185,6 +185,16 @@ class TestWaitingList:
         services.registration_change_items(registration=registration, item_ids=[visit.pk, evening.pk])
         assert positions(visit) == [(registration.email, 1)]
 
+    def test_promotion_is_in_the_audit_history(self, edition, visit):
+        visit.capacity = 1
+        visit.save()
+        (holder,) = fill(visit, 1, edition)
+        (waiting,) = fill(visit, 1, edition)
+        services.registration_cancel(registration=holder)
+        booking = waiting.bookings.get()
+        # The booking was made in bulk at sign-up (not recorded, audit/history.py); the promotion is.
+        assert list(booking.history.values_list("status", "waitlist_position")) == [("confirmed", None)]
+
     def test_capacity_raise_promotes_in_order(self, edition, visit):
         visit.capacity = 1
         visit.save()
@@ -260,6 +270,19 @@ class TestPersonalData:
         assert (registration.voivodeship, registration.organisation_type) == ("lesser_poland", "ngo")
         assert waiting.bookings.get().status == Booking.Status.CONFIRMED
         assert not OutgoingMail.objects.filter(registration=registration).exists()
+
+    def test_anonymise_erases_the_audit_history_too(self, edition):
+        registration = sign_up(edition, first_name="Bożena", note="Proszę o pętlę indukcyjną")
+        services.registration_update_person(registration=registration, person=person(first_name="Bożenka"))
+        anonymised = services.registration_anonymise(registration=registration)
+
+        history = list(anonymised.history.values_list("first_name", "note", "email"))
+        assert len(history) >= 3
+        assert set(history) == {("", "", anonymised.email)}
+        mail_addresses = set(
+            OutgoingMail.history.filter(registration_id=anonymised.pk).values_list("to", flat=True)
+        )
+        assert mail_addresses == {anonymised.email}
 
     def test_manage_link_only_for_registered_active_address(self, edition):
         registration = sign_up(edition, email="jan@example.com")
