@@ -5,6 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from registration.models import DayAttendance
+from tests.browser.test_accessibility import axe_violations
 from tests.factories import sign_up
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
@@ -74,3 +75,14 @@ def test_check_in_by_typed_code(door, edition, first_day):
     expect(door.locator(".alert-success")).to_have_text("Jan Kowalski checked in.")
     expect(card.locator("[data-checked-in]")).to_be_visible()
     assert DayAttendance.objects.get(registration=person, day=first_day).checked_in_at is not None
+
+
+@pytest.mark.browser_context_args(locale="en-GB", bypass_csp=True)  # axe is injected from outside
+def test_check_in_page_has_no_wcag_violations(door, edition, first_day, visit):
+    sign_up(edition, [visit], first_name="Łucja", last_name="Wiśniewska")
+    assert axe_violations(door) == []
+    door.get_by_label("Name, e-mail, organisation or ticket code").fill("wiśniewska")
+    door.get_by_role("button", name="Search").click()
+    door.get_by_role("button", name="Check in").click()
+    expect(door.locator(".alert-success")).to_have_text("Łucja Wiśniewska checked in.")
+    assert axe_violations(door) == []
