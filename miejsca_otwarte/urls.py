@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from registration.staff_views import dashboard
 
 from . import views
+
+admin.site.site_header = _("Miejsca Otwarte — organisers' back office")
+admin.site.site_title = _("Miejsca Otwarte back office")
+admin.site.index_title = _("Editions, program and registrations")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
