@@ -1,6 +1,5 @@
 """Reads of the program, shaped for the pages that show them."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import uuid4
@@ -79,10 +78,6 @@ def roles_by_kind(edition: Edition) -> dict[str, list[EditionRole]]:
     for role in EditionRole.objects.filter(edition=edition).select_related("organisation"):
         grouped.setdefault(role.role, []).append(role)
     return grouped
-
-
-def limited_items(items: Iterable[ProgramItem]) -> list[ProgramItem]:
-    return [item for item in items if item.is_limited]
 
 
 def bump_program_version() -> str:
