@@ -108,6 +108,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "miejsca_otwarte.cache.RedisCache"  # one client per pool, see there
 if CACHE_URL:
     # Read from Redis, written through to the database: a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

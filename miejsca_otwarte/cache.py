@@ -1,0 +1,29 @@
+"""Django's Redis cache backend, keeping one client per connection pool.
+
+Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call, and each
+one fills its table of ~170 response callbacks: on the cached program page that was a fifth of the
+request's time (docs/performance.md). A `redis.Redis` is thread-safe and the pool does the
+connecting, so one per pool is enough.
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class _ClientPerPool(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)  # Django keeps one pool per server
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ClientPerPool
