@@ -248,6 +248,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
 # SQLite cannot defer unique constraints; there the services alone keep waiting-list positions
 # unique (writes are serialised). Production runs PostgreSQL, where the constraint exists.
