@@ -11,7 +11,7 @@ from .models import Booking, CateringOrder, DayAttendance, OutgoingMail, Registr
 
 def mail_context(outgoing: OutgoingMail) -> dict:
     registration = (
-        Registration.objects.select_related("edition")
+        Registration.objects.select_related("edition__catering__day")  # catering_for reads the offer
         .prefetch_related(
             Prefetch("bookings", queryset=Booking.objects.select_related("item")),
             Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
