@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -72,21 +72,20 @@ def can_order_paid(offer: CateringOffer, now: dt.datetime) -> bool:
 
 
 def _lock_offer(edition_id: int) -> CateringOffer:
-    try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{registration_services.LOCK_TIMEOUT}'")
-        offer = (
-            CateringOffer.objects.select_for_update(of=("self",))
-            .select_related("edition", "day")
-            .filter(edition_id=edition_id)
-            .first()
-        )
-    except OperationalError as error:
-        raise _error("busy") from error
-    if offer is None:
+    offers = registration_services.lock_rows(
+        CateringOffer.objects.select_for_update(of=("self",))
+        .select_related("edition", "day")
+        .filter(edition_id=edition_id)
+    )
+    if not offers:
         raise _error("no_catering")
-    return offer
+    return offers[0]
+
+
+def _cancel(order: CateringOrder, *, now: dt.datetime) -> None:
+    """The meal is no longer held; the order stays for the bank reconciliation. Caller saves."""
+    order.status = Status.CANCELLED
+    order.cancelled_at = now
 
 
 def _check_day(registration: Registration, offer: CateringOffer) -> None:
@@ -257,8 +256,7 @@ def catering_release_all(*, registration: Registration, now: dt.datetime) -> Non
     if order is not None:
         if order.status in CateringOrder.PAID_MEAL:
             offer.paid_taken -= 1
-        order.status = Status.CANCELLED
-        order.cancelled_at = now
+        _cancel(order, now=now)
         order.save(update_fields=["status", "cancelled_at"])
     if claim is not None:
         _give_up_claim(claim, offer)
@@ -361,8 +359,7 @@ def claim_reject(*, claim: FreeTicketClaim, reason: str, now: dt.datetime | None
             ):
                 _make_payable(order, offer, now=now)
             else:
-                order.status = Status.CANCELLED
-                order.cancelled_at = now
+                _cancel(order, now=now)
             order.save()
         _promote_claims(offer, now=now)
         _save_offer(offer)
@@ -428,8 +425,7 @@ def _release_unpaid(order: CateringOrder, *, now: dt.datetime) -> bool:
         order = CateringOrder.objects.select_for_update().select_related("registration").get(pk=order.pk)
         if order.status != Status.AWAITING_PAYMENT or order.payment_due >= timezone.localdate(now):
             return False  # paid or changed meanwhile
-        order.status = Status.CANCELLED
-        order.cancelled_at = now
+        _cancel(order, now=now)
         order.save(update_fields=["status", "cancelled_at"])
         offer.paid_taken -= 1
         # Waiting for a free ticket goes on: the person only loses the paid meal.

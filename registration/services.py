@@ -202,27 +202,32 @@ def _days_for(
     return days
 
 
-def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
-    """Lock the items' rows until commit. Primary-key order, so concurrent transactions queue
-    rather than deadlock; a bounded wait, so a stuck transaction shows "try again", not a hang."""
-    item_ids = sorted(set(item_ids))
-    if not item_ids:
-        return {}
+def lock_rows(queryset) -> list:
+    """Evaluate a `select_for_update()` queryset with a bounded wait, so a stuck transaction shows
+    "try again" instead of a hang. Only a lock wait that ran out means "busy"; a lost database is
+    the 503 page's business. Every lock of registration rules goes through here."""
     try:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
-        locked = {item.pk: item for item in locked}
+        return list(queryset)
     except OperationalError as error:
-        # Only a lock wait that ran out means "busy"; a lost database is the 503 page's business.
         if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise
         raise RegistrationError("busy") from error
+
+
+def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
+    """Lock the items' rows until commit, in primary-key order so that concurrent transactions
+    queue rather than deadlock."""
+    item_ids = sorted(set(item_ids))
+    if not item_ids:
+        return {}
+    locked = lock_rows(ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"))
     # Every change of seats or waiting lists locks its items here first, and saves the counters
     # with bulk_update or update(), which send no signals: the cached program shows seats left.
     transaction.on_commit(bump_program_version)
-    return locked
+    return {item.pk: item for item in locked}
 
 
 def _take_places(
