@@ -144,33 +144,37 @@ class ClaimFilter(admin.SimpleListFilter):
 # --- registrations ------------------------------------------------------------------------------
 
 
-class BookingInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Shown on the registration's page; changed only through the services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NoAddOrDelete:
+    """Rows that come from the public site and the services and leave by cancellation or
+    anonymisation: adding or deleting one here would leave seats, meals or quota places counted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BookingInline(ReadOnlyInline):
     model = Booking
     fields = ["item", "status", "waitlist_position", "confirmed_at", "created_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("item")
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CateringOrderInline(ReadOnlyInline):
@@ -202,22 +206,14 @@ class FreeTicketClaimInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ReadOnlyInline):
     model = Consent
     fields = ["kind", "granted", "text_version", "recorded_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -301,14 +297,6 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         if code:  # printed codes come grouped with dashes: ABCD-EFGH-…
             results = queryset.filter(Q(pk__in=results.values("pk")) | Q(ticket_code=code))
         return results, may_have_duplicates
-
-    # Registrations come from the public form and leave by cancellation or anonymisation: deleting
-    # a row here would leave its seats counted.
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
@@ -519,7 +507,7 @@ class CateringOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(CateringOrder)
-class CateringOrderAdmin(admin.ModelAdmin):
+class CateringOrderAdmin(NoAddOrDelete, admin.ModelAdmin):
     """Orders to look up (the dashboard's diet figures link here) and the bank statement import.
     Recording a single transfer is the registrations' action "Mark the catering paid"."""
 
@@ -550,12 +538,6 @@ class CateringOrderAdmin(admin.ModelAdmin):
     ]
     fields = [*readonly_fields, "diet", "diet_note", "invoice_name", "invoice_nip", "invoice_address"]
     change_list_template = "admin/registration/cateringorder/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("transfer title"))
     def title(self, order: CateringOrder) -> str:
@@ -597,7 +579,7 @@ class CateringOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(FreeTicketClaim)
-class FreeTicketClaimAdmin(admin.ModelAdmin):
+class FreeTicketClaimAdmin(NoAddOrDelete, admin.ModelAdmin):
     """Claims to look up, read-only. Approving and rejecting are actions on the registrations
     (filter "Małopolska free ticket"), where the person's catering is seen beside the claim."""
 
@@ -627,12 +609,6 @@ class FreeTicketClaimAdmin(admin.ModelAdmin):
         "decided_at",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- outgoing mail ------------------------------------------------------------------------------
