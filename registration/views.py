@@ -24,8 +24,12 @@ from .forms import (
 )
 
 
-def _rate_limited(request, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+def _rate_limited(request, form, group: str, rate: str) -> bool:
+    """Count the POST against the client's limit; over it, the form says so and is not processed."""
+    limited = is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+    if limited:
+        form.add_error(None, _("Too many attempts from your network. Please wait a minute and try again."))
+    return limited
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,10 +42,7 @@ def register(request):
     )
     status = 200
     if request.method == "POST" and is_open:
-        if _rate_limited(request, "signup", settings.RATELIMIT_SIGNUP):
-            form.add_error(
-                None, _("Too many attempts from your network. Please wait a minute and try again.")
-            )
+        if _rate_limited(request, form, "signup", settings.RATELIMIT_SIGNUP):
             status = 429
         elif form.is_valid():
             try:
@@ -334,10 +335,7 @@ def resend_link(request):
     edition = current_edition_or_404()
     form = ResendLinkForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "resend", settings.RATELIMIT_RESEND):
-            form.add_error(
-                None, _("Too many attempts from your network. Please wait a minute and try again.")
-            )
+        if _rate_limited(request, form, "resend", settings.RATELIMIT_RESEND):
             return render(request, "registration/resend.html", {"form": form}, status=429)
         if form.is_valid():
             services.manage_link_send(edition=edition, email=form.cleaned_data["email"])
