@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
@@ -19,7 +19,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableSty
 from program.models import Edition, EditionRole
 
 from .models import Registration
-from .tickets import FONT, FONT_BOLD, formatted_ticket_code, register_fonts, ticket_qr
+from .tickets import FONT, FONT_BOLD, formatted_ticket_code, register_fonts, ticket_qr_image
 
 
 def edition_heading(edition: Edition) -> str:
@@ -195,10 +195,8 @@ def _badge(pdf, x: float, y: float, edition: Edition, registration: Registration
         top -= 4 * mm
         pdf.drawString(x + padding, top, line)
 
-    qr_png = io.BytesIO()
-    ticket_qr(registration).save(qr_png, kind="png", scale=4, border=1)
-    qr_png.seek(0)
     qr_x = x + BADGE_WIDTH - padding - QR_SIZE
-    pdf.drawImage(ImageReader(qr_png), qr_x, y + padding + 3 * mm, QR_SIZE, QR_SIZE)
+    qr = ticket_qr_image(registration, scale=4, border=1)
+    pdf.drawImage(qr, qr_x, y + padding + 3 * mm, QR_SIZE, QR_SIZE)
     pdf.setFont(FONT, 5)
     pdf.drawCentredString(qr_x + QR_SIZE / 2, y + padding, formatted_ticket_code(registration.ticket_code))

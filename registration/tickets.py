@@ -30,6 +30,14 @@ def ticket_qr(registration: Registration) -> segno.QRCode:
     return segno.make(registration.ticket_code, error="m", micro=False)
 
 
+def ticket_qr_image(registration: Registration, *, scale: int, border: int) -> ImageReader:
+    """The ticket's QR code as an image to draw into a PDF (tickets, badges)."""
+    png = io.BytesIO()
+    ticket_qr(registration).save(png, kind="png", scale=scale, border=border)
+    png.seek(0)
+    return ImageReader(png)
+
+
 def ticket_qr_svg(registration: Registration) -> str:
     return ticket_qr(registration).svg_inline(
         scale=6, title=_("Ticket code %(code)s") % {"code": registration.ticket_code}
@@ -68,10 +76,8 @@ def ticket_pdf(registration: Registration, bookings) -> bytes:
         pdf.setFont(FONT, 11)
         pdf.drawString(20 * mm, y, registration.organisation_name)
 
-    qr_png = io.BytesIO()
-    ticket_qr(registration).save(qr_png, kind="png", scale=8, border=2)
-    qr_png.seek(0)
-    pdf.drawImage(ImageReader(qr_png), width - 75 * mm, height - 80 * mm, 55 * mm, 55 * mm)
+    qr = ticket_qr_image(registration, scale=8, border=2)
+    pdf.drawImage(qr, width - 75 * mm, height - 80 * mm, 55 * mm, 55 * mm)
     pdf.setFont(FONT, 9)
     pdf.drawCentredString(
         width - 47.5 * mm, height - 84 * mm, formatted_ticket_code(registration.ticket_code)
