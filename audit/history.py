@@ -7,18 +7,21 @@ entry written during a request, including the entries written by services an adm
 What is recorded: every `.save()`, `.create()` and `.delete()` (queryset deletes too: they send
 the signals). What is not: queryset `.update()`, `bulk_create` and `bulk_update`, which the
 services use for derived data — seat counters on program items, shifting waiting-list positions,
-the day rows created at sign-up — and for the mail worker's state changes. Promotions from the
-waiting list are saved one by one, so each is recorded. Admin actions also write Django's admin
-log with the user.
+the day rows created at sign-up. Promotions from the waiting list are saved one by one, so each
+is recorded. Admin actions also write Django's admin log with the user.
 
-Anonymising a registration (RODO) blanks the personal columns of its history rows, and the
-address in the history of its mails, too (`registration_anonymise`).
+Outgoing mail has no history: its row is its own log (state, attempts, last error, sent at), and
+a history row per queued and per sent mail doubled the writes of the two busiest paths, sign-up
+and the mail worker.
+
+Anonymising a registration (RODO) blanks the personal columns of its history rows
+(`registration_anonymise`); its mails are deleted.
 """
 
 import simple_history
 
 from program.models import Edition, ProgramItem
-from registration.models import Booking, DayAttendance, OutgoingMail, Registration
+from registration.models import Booking, DayAttendance, Registration
 
 simple_history.register(Edition, app="audit")
 simple_history.register(ProgramItem, app="audit")
@@ -26,4 +29,3 @@ simple_history.register(ProgramItem, app="audit")
 simple_history.register(Registration, app="audit", excluded_fields=["manage_token"])
 simple_history.register(Booking, app="audit")
 simple_history.register(DayAttendance, app="audit")
-simple_history.register(OutgoingMail, app="audit")

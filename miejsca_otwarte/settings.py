@@ -97,6 +97,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No statement waits for a row lock longer than this: a stuck transaction gives a sign-up
+    # "busy, try again" (registration.services.bounded_lock_wait) instead of a hung worker. Set
+    # when the connection opens, so the busiest transaction spends no round trip on it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c lock_timeout=3s")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A connection that died (database restarted, failover) is noticed before the next request uses
 # it, so the site recovers by itself after an outage.

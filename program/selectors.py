@@ -18,11 +18,11 @@ PROGRAM_CACHE_TIMEOUT = 30
 
 
 def current_edition() -> Edition | None:
-    """The edition the public site shows. Cached: every page needs it, it rarely changes
-    (program.signals drops the cached copy whenever an edition is saved)."""
+    """The edition the public site shows, with its days. Cached: every page needs it, it rarely
+    changes (program.signals drops the cached copy whenever an edition or a day is saved)."""
     edition = cache.get(CURRENT_EDITION_CACHE_KEY)
     if edition is None:
-        edition = Edition.objects.current()
+        edition = Edition.objects.prefetch_related("days").current()
         if edition is not None:
             cache.set(CURRENT_EDITION_CACHE_KEY, edition, timeout=60)
     return edition
@@ -59,9 +59,9 @@ class ProgramDay:
 
 
 def program_by_day(edition: Edition) -> list[ProgramDay]:
-    """The whole program grouped by day and start time, in two queries (items, hosts)
-    plus one for the days, however many items there are."""
-    days = {d.date: d for d in ConferenceDay.objects.filter(edition=edition)}
+    """The whole program grouped by day and start time, in two queries (items, hosts), however
+    many items there are; the days come with the current edition."""
+    days = {d.date: d for d in edition.days.all()}
     result: list[ProgramDay] = []
     for item in items_with_hosts(edition):
         if not result or result[-1].date != item.day:

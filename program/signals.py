@@ -7,6 +7,7 @@ from .selectors import CURRENT_EDITION_CACHE_KEY, bump_program_version
 
 
 @receiver([post_save, post_delete], sender=Edition)
+@receiver([post_save, post_delete], sender=ConferenceDay)
 def forget_current_edition(**kwargs):
     cache.delete(CURRENT_EDITION_CACHE_KEY)
 

@@ -615,7 +615,7 @@ class FreeTicketClaimAdmin(NoAddOrDelete, admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(SimpleHistoryAdmin):
+class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",

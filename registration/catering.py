@@ -63,7 +63,11 @@ class CateringRequest:
 
 
 def offer_for(edition: Edition) -> CateringOffer | None:
-    return CateringOffer.objects.filter(edition=edition).select_related("day", "edition").first()
+    # The caller's edition, not a join: its many translated texts are a slow row to read.
+    offer = CateringOffer.objects.filter(edition=edition).select_related("day").first()
+    if offer is not None:
+        offer.edition = edition
+    return offer
 
 
 def can_order_paid(offer: CateringOffer, now: dt.datetime) -> bool:

@@ -9,6 +9,7 @@ database back them up.
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -22,7 +23,6 @@ from program.selectors import bump_program_version
 from . import catering, mail
 from .models import Booking, Consent, DayAttendance, OutgoingMail, Registration
 
-LOCK_TIMEOUT = "3s"
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
 
 
@@ -111,8 +111,8 @@ def registration_create(
     *,
     edition: Edition,
     person: Person,
-    day_ids: Collection[int],
-    item_ids: Collection[int],
+    days: Collection[ConferenceDay],
+    items: Collection[ProgramItem],
     consents: Mapping[str, bool],
     language: str = "pl",
     submission_key=None,
@@ -122,14 +122,17 @@ def registration_create(
     """Register a person: each chosen limited item gives a seat if one is free at commit time,
     otherwise the next place on its waiting list; then the catering or a free ticket, if asked
     for (registration.catering). The confirmation e-mail is queued in the same transaction.
-    A repeated `submission_key` (double click, back button) returns the first result."""
+    A repeated `submission_key` (double click, back button) returns the first result.
+
+    `days` and `items` are the edition's objects as the caller loaded them (the form has them:
+    the hottest path of the site reads no row twice); anything else is refused."""
     now = now or timezone.now()
     if not edition.is_registration_open(now):
         raise RegistrationError("closed")
     if not all(consents.get(kind) for kind in REQUIRED_CONSENTS):
         raise RegistrationError("consent_required")
-    items = _bookable_items(edition, item_ids)
-    days = _days_for(edition, day_ids, items)
+    items = _check_bookable(edition, items)
+    days = _days_for(edition, [day.pk for day in days], items)
 
     try:
         with transaction.atomic():
@@ -171,15 +174,17 @@ def registration_create(
 def _bookable_items(edition: Edition, item_ids: Collection[int]) -> list[ProgramItem]:
     """The chosen limited items of this edition, refusing unknown ones and time clashes."""
     item_ids = set(item_ids)
-    items = list(
-        ProgramItem.objects.filter(edition=edition, pk__in=item_ids, capacity__isnull=False).order_by(
-            "starts_at"
-        )
-    )
+    items = list(ProgramItem.objects.filter(edition=edition, pk__in=item_ids, capacity__isnull=False))
     if len(items) != len(item_ids):
         raise RegistrationError("unknown_item")
+    return _check_bookable(edition, items)
+
+
+def _check_bookable(edition: Edition, items: Collection[ProgramItem]) -> list[ProgramItem]:
+    if any(item.edition_id != edition.pk or item.capacity is None for item in items):
+        raise RegistrationError("unknown_item")
     check_clashes(items)
-    return items
+    return list(items)
 
 
 def check_clashes(items: Iterable[ProgramItem]) -> None:
@@ -202,19 +207,24 @@ def _days_for(
     return days
 
 
-def lock_rows(queryset) -> list:
-    """Evaluate a `select_for_update()` queryset with a bounded wait, so a stuck transaction shows
-    "try again" instead of a hang. Only a lock wait that ran out means "busy"; a lost database is
-    the 503 page's business. Every lock of registration rules goes through here."""
+@contextmanager
+def bounded_lock_wait():
+    """Row locks taken inside wait at most the connection's `lock_timeout` (settings.py sets it
+    for every PostgreSQL connection), so a stuck transaction shows "try again" instead of a hang.
+    Only a lock wait that ran out means "busy"; a lost database is the 503 page's business. Every
+    lock of registration rules is taken inside this."""
     try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        return list(queryset)
+        yield
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise
         raise RegistrationError("busy") from error
+
+
+def lock_rows(queryset) -> list:
+    """Evaluate a `select_for_update()` queryset with a bounded wait."""
+    with bounded_lock_wait():
+        return list(queryset)
 
 
 def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
@@ -224,39 +234,62 @@ def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
     if not item_ids:
         return {}
     locked = lock_rows(ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"))
-    # Every change of seats or waiting lists locks its items here first, and saves the counters
-    # with bulk_update or update(), which send no signals: the cached program shows seats left.
-    transaction.on_commit(bump_program_version)
+    _on_commit_show_seats()
     return {item.pk: item for item in locked}
+
+
+def _on_commit_show_seats() -> None:
+    # Every change of seats or waiting lists locks its items first, and saves the counters with
+    # SQL, bulk_update or update(), which send no signals: the cached program shows seats left.
+    transaction.on_commit(bump_program_version)
+
+
+def _claim_places_sql(count: int) -> str:
+    """One statement for the sign-up's hot row: lock the items in primary-key order, decide seat
+    or waiting place on the locked rows, count it, and return the decision. It replaces a locking
+    read, an update and the Python between them, so the lock is held from here to the commit for
+    one insert. (On SQLite, whose write transactions lock the whole database, no row lock.)"""
+    for_update = connection.ops.for_update_sql() if connection.features.has_select_for_update else ""
+    table = connection.ops.quote_name(ProgramItem._meta.db_table)
+    # Only the table's name and the placeholders are formatted in; the ids are parameters.
+    return f"""
+        WITH locked AS (
+            SELECT id, seats_taken < capacity AS has_seat FROM {table}
+            WHERE id IN ({", ".join(["%s"] * count)}) ORDER BY id {for_update}
+        )
+        UPDATE {table} SET
+            seats_taken = seats_taken + CASE WHEN locked.has_seat THEN 1 ELSE 0 END,
+            waitlist_length = waitlist_length + CASE WHEN locked.has_seat THEN 0 ELSE 1 END
+        FROM locked WHERE {table}.id = locked.id
+        RETURNING {table}.id, locked.has_seat, {table}.waitlist_length
+    """  # noqa: S608
 
 
 def _take_places(
     registration: Registration, items: Iterable[ProgramItem], *, now: dt.datetime
 ) -> list[Booking]:
-    """A seat on each item if one is free, otherwise the next waiting-list place."""
-    locked = _lock_items(item.pk for item in items)
-    bookings = []
-    for item in locked.values():
-        if item.seats_taken < item.capacity:
-            item.seats_taken += 1
-            bookings.append(
-                Booking(
-                    registration=registration, item=item, status=Booking.Status.CONFIRMED, confirmed_at=now
-                )
-            )
-        else:
-            item.waitlist_length += 1
-            bookings.append(
-                Booking(
-                    registration=registration,
-                    item=item,
-                    status=Booking.Status.WAITLISTED,
-                    waitlist_position=item.waitlist_length,
-                )
-            )
-    if bookings:
-        Booking.objects.bulk_create(bookings)
-        ProgramItem.objects.bulk_update(locked.values(), ["seats_taken", "waitlist_length"])
+    """A seat on each item if one is free at this moment, otherwise the next waiting-list place."""
+    items = {item.pk: item for item in items}
+    if not items:
+        return []
+    with bounded_lock_wait(), connection.cursor() as cursor:
+        cursor.execute(_claim_places_sql(len(items)), sorted(items))
+        places = cursor.fetchall()
+    _on_commit_show_seats()
+    bookings = [
+        Booking(
+            registration=registration, item=items[item_id], status=Booking.Status.CONFIRMED, confirmed_at=now
+        )
+        if has_seat
+        else Booking(
+            registration=registration,
+            item=items[item_id],
+            status=Booking.Status.WAITLISTED,
+            waitlist_position=waitlist_length,
+        )
+        for item_id, has_seat, waitlist_length in places
+    ]
+    Booking.objects.bulk_create(bookings)
     return bookings
 
 
@@ -437,8 +470,6 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         )
         catering.catering_anonymise(registration=registration)
         registration.mails.all().delete()
-        # After the delete, which writes history rows of its own.
-        OutgoingMail.history.filter(registration_id=registration.pk).update(to=registration.email, context={})
     return registration
 
 

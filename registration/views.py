@@ -49,8 +49,8 @@ def register(request):
                 registration = services.registration_create(
                     edition=edition,
                     person=form.person(),
-                    day_ids=[day.pk for day in form.cleaned_data["days"]],
-                    item_ids=[item.pk for item in form.cleaned_data["items"]],
+                    days=form.cleaned_data["days"],
+                    items=form.cleaned_data["items"],
                     consents=form.consents(),
                     language=translation.get_language(),
                     submission_key=form.cleaned_data["submission_key"],

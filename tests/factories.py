@@ -30,8 +30,8 @@ def sign_up(edition, items=(), days=None, now=None, **person_fields):
     return services.registration_create(
         edition=edition,
         person=person(**person_fields),
-        day_ids=[day.pk for day in days],
-        item_ids=[item.pk for item in items],
+        days=days,
+        items=items,
         consents=ALL_CONSENTS,
         now=now,
     )

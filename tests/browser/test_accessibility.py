@@ -47,8 +47,8 @@ def registration(edition):
             town="Kraków",
             voivodeship="lesser_poland",
         ),
-        day_ids=[edition.days.first().pk],
-        item_ids=[visit.pk],
+        days=[edition.days.first()],
+        items=[visit],
         consents={"terms": True, "privacy": True, "image": False, "newsletter": False},
     )
 

@@ -79,8 +79,8 @@ def register(edition, catering_request=None, *, days=None, now=NOW, **overrides)
     return services.registration_create(
         edition=edition,
         person=person(**overrides),
-        day_ids=days if days is not None else [day.pk for day in edition.days.all()],
-        item_ids=[],
+        days=days if days is not None else list(edition.days.all()),
+        items=[],
         consents={"terms": True, "privacy": True},
         catering_request=catering_request,
         now=now,

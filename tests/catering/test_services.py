@@ -54,7 +54,7 @@ def test_catering_needs_the_catering_day(edition, offer):
     first_day = edition.days.order_by("date").first()
 
     with pytest.raises(services.RegistrationError) as error:
-        register(edition, paid(), days=[first_day.pk])
+        register(edition, paid(), days=[first_day])
 
     assert error.value.code == "catering_day"
     assert error.value.message == (

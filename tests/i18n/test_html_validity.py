@@ -40,8 +40,8 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
             town="Kraków",
             voivodeship="lesser_poland",
         ),
-        day_ids=[upcoming_edition.days.first().pk],
-        item_ids=[visit.pk],
+        days=[upcoming_edition.days.first()],
+        items=[visit],
         consents={"terms": True, "privacy": True, "image": False, "newsletter": False},
     )
     manage = {"public_id": registration.public_id, "token": registration.manage_token}

@@ -37,8 +37,8 @@ def order_catering(edition, day, request: CateringRequest, **fields):
     return services.registration_create(
         edition=edition,
         person=services.Person(**values),
-        day_ids=[day.pk],
-        item_ids=[],
+        days=[day],
+        items=[],
         consents=ALL_CONSENTS,
         catering_request=request,
     )

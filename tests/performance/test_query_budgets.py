@@ -98,8 +98,8 @@ def test_management_page(client, data, django_assert_max_num_queries):
     registration = services.registration_create(
         edition=data,
         person=person(),
-        day_ids=[data.days.first().pk],
-        item_ids=[item.pk],
+        days=[data.days.first()],
+        items=[item],
         consents=ALL_CONSENTS,
         submission_key=None,
     )

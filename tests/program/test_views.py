@@ -192,6 +192,6 @@ def test_program_page_query_budget(client, upcoming_edition, django_assert_num_q
 
 
 def test_item_page_query_budget(client, upcoming_edition, django_assert_num_queries):
-    # edition, item, its hosts
-    with django_assert_num_queries(3):
+    # edition and its days (cached after the first page), item, its hosts
+    with django_assert_num_queries(4):
         client.get(reverse("program:item", kwargs={"slug": "wizyta-swietlica-debniki"}))

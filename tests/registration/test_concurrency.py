@@ -2,17 +2,17 @@
 
 Each thread has its own database connection, as each web server process would. The control
 test runs the same rush with the row lock switched off, and shows the race is real: without
-the lock the seats are overbooked, so the first test proves the lock, not luck."""
+the lock every sign-up decides on a stale count and the database's check constraint has to
+refuse the overbooking ones, so the first test proves the lock, not luck."""
 
 import threading
-import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from program.models import ProgramItem
 from registration import services
-from registration.models import Booking, OutgoingMail
+from registration.models import Booking, OutgoingMail, Registration
 from tests.factories import sign_up
 
 PEOPLE = 50
@@ -65,16 +65,51 @@ def test_rush_never_overbooks_and_positions_are_gapless(edition, hot_item):
 
 @pytest.mark.django_db(transaction=True)
 def test_control_without_the_lock_the_rush_overbooks(edition, hot_item, monkeypatch):
-    """Reads the item without SELECT … FOR UPDATE and pauses between reading and writing,
-    as a slow request would. Every thread then sees the same free seats."""
+    """Decides on the item without FOR UPDATE and pauses between reading and writing, as a slow
+    request would. Every thread then sees the same free seats: past the tenth, each one's write
+    would overbook, and only the check constraint on the counter stops it."""
+    locking = services._claim_places_sql
 
-    def unlocked(item_ids):
-        items = {item.pk: item for item in ProgramItem.objects.filter(pk__in=list(item_ids))}
-        time.sleep(0.2)
-        return items
+    def unlocked(count):
+        sql = locking(count).replace("FOR UPDATE", "")
+        return sql.replace("AS has_seat", "AS has_seat, pg_sleep(0.2)")
 
-    monkeypatch.setattr(services, "_lock_items", unlocked)
-    rush(edition, hot_item)
+    monkeypatch.setattr(services, "_claim_places_sql", unlocked)
+    errors = rush(edition, hot_item)
 
-    confirmed = Booking.objects.filter(item=hot_item, status=Booking.Status.CONFIRMED).count()
-    assert confirmed > SEATS
+    overbooking = [error for error in errors if "item_never_overbooked" in str(error)]
+    assert len(overbooking) >= PEOPLE - SEATS - 5  # nearly all of them decided on a free seat
+    assert Booking.objects.filter(item=hot_item, status=Booking.Status.CONFIRMED).count() <= SEATS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_held_too_long_answers_busy_and_keeps_nothing(edition, hot_item):
+    """Every connection waits for a row lock at most `lock_timeout` (settings.py: 3 s); a sign-up
+    that runs out of it is told to try again, and nothing of it is written."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_item():
+        with transaction.atomic():
+            list(ProgramItem.objects.select_for_update().filter(pk=hot_item.pk))
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_item)
+    holder.start()
+    assert held.wait(5)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "3s"
+            cursor.execute("SET lock_timeout = '200ms'")  # the same path, sooner
+        with pytest.raises(services.RegistrationError) as error:
+            sign_up(edition, [hot_item], email="patient@example.com")
+        assert error.value.code == "busy"
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert not Registration.objects.filter(email="patient@example.com").exists()
+    assert not OutgoingMail.objects.exists()

@@ -44,8 +44,8 @@ class TestSignUp:
         registration = services.registration_create(
             edition=edition,
             person=person(),
-            day_ids=[edition.days.last().pk],
-            item_ids=[],
+            days=[edition.days.last()],
+            items=[],
             consents={"terms": True, "privacy": True, "image": True, "newsletter": False},
         )
         consents = {c.kind: (c.granted, c.text_version) for c in registration.consents.all()}
@@ -61,8 +61,8 @@ class TestSignUp:
             services.registration_create(
                 edition=edition,
                 person=person(),
-                day_ids=[edition.days.first().pk],
-                item_ids=[],
+                days=[edition.days.first()],
+                items=[],
                 consents={"terms": True, "privacy": False},
             )
         assert error.value.code == "consent_required"
@@ -92,8 +92,8 @@ class TestSignUp:
         registration = services.registration_create(
             edition=edition,
             person=person(),
-            day_ids=[edition.days.last().pk],
-            item_ids=[evening.pk],
+            days=[edition.days.last()],
+            items=[evening],
             consents=ALL_CONSENTS,
         )
         assert sorted(d.day.date for d in registration.days.all()) == sorted(
@@ -102,10 +102,11 @@ class TestSignUp:
 
     def test_unknown_or_unlimited_item_refused(self, edition):
         open_item = ProgramItem.objects.get(edition=edition, slug="inauguracja")
-        for item_id in (open_item.pk, 999_999):
+        other_editions = ProgramItem(pk=999_999, edition_id=edition.pk + 1, capacity=10)
+        for item in (open_item, other_editions):
             with pytest.raises(services.RegistrationError) as error:
                 services.registration_create(
-                    edition=edition, person=person(), day_ids=[], item_ids=[item_id], consents=ALL_CONSENTS
+                    edition=edition, person=person(), days=[], items=[item], consents=ALL_CONSENTS
                 )
             assert error.value.code == "unknown_item"
 
@@ -124,8 +125,8 @@ class TestSignUp:
         kwargs = {
             "edition": edition,
             "person": person(email="twice@example.com"),
-            "day_ids": [],
-            "item_ids": [visit.pk],
+            "days": [],
+            "items": [visit],
             "consents": ALL_CONSENTS,
             "submission_key": key,
         }
@@ -279,10 +280,7 @@ class TestPersonalData:
         history = list(anonymised.history.values_list("first_name", "note", "email"))
         assert len(history) >= 3
         assert set(history) == {("", "", anonymised.email)}
-        mail_addresses = set(
-            OutgoingMail.history.filter(registration_id=anonymised.pk).values_list("to", flat=True)
-        )
-        assert mail_addresses == {anonymised.email}
+        assert not OutgoingMail.objects.filter(registration_id=anonymised.pk).exists()
 
     def test_manage_link_only_for_registered_active_address(self, edition):
         registration = sign_up(edition, email="jan@example.com")

@@ -40,8 +40,8 @@ def apply(operation, edition, items):
         services.registration_create(
             edition=edition,
             person=person(email=email),
-            day_ids=[edition.days.first().pk],
-            item_ids=[items[i].pk for i in args[1]],
+            days=[edition.days.first()],
+            items=[items[i] for i in args[1]],
             consents=ALL_CONSENTS,
         )
     elif kind == "change" and active:
