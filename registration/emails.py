@@ -1,22 +1,22 @@
 """What each e-mail shows. Rendered by the worker at send time, in the person's language."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from program.models import ProgramItem
 
 from . import selectors, tickets
-from .models import Booking, CateringOrder, DayAttendance, OutgoingMail, Registration
+from .models import Booking, CateringOrder, DayAttendance, OutgoingMail
 
 
 def mail_context(outgoing: OutgoingMail) -> dict:
-    registration = (
-        Registration.objects.select_related("edition__catering__day")  # catering_for reads the offer
-        .prefetch_related(
-            Prefetch("bookings", queryset=Booking.objects.select_related("item")),
-            Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
-        )
-        .get(pk=outgoing.registration_id)
+    """`outgoing` comes with its registration, the edition and its catering offer and day joined
+    (registration.mail.send_outgoing_mail loads it so)."""
+    registration = outgoing.registration
+    prefetch_related_objects(
+        [registration],
+        Prefetch("bookings", queryset=Booking.objects.select_related("item")),
+        Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
     )
     bookings = list(registration.bookings.all())
     context = {

@@ -74,7 +74,8 @@ def send_outgoing_mail(mail_id: int) -> str:
     with transaction.atomic():
         outgoing = (
             OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("registration__edition")
+            # Everything the mail shows about the person's registration, in this one query.
+            .select_related("registration__edition__catering__day")
             .filter(pk=mail_id)
             .first()
         )

@@ -19,7 +19,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableSty
 from program.models import Edition, EditionRole
 
 from .models import Registration
-from .tickets import FONT, FONT_BOLD, formatted_ticket_code, register_fonts, ticket_qr_image
+from .tickets import FONT, FONT_BOLD, draw_ticket_qr, formatted_ticket_code, register_fonts
 
 
 def edition_heading(edition: Edition) -> str:
@@ -196,7 +196,6 @@ def _badge(pdf, x: float, y: float, edition: Edition, registration: Registration
         pdf.drawString(x + padding, top, line)
 
     qr_x = x + BADGE_WIDTH - padding - QR_SIZE
-    qr = ticket_qr_image(registration, scale=4, border=1)
-    pdf.drawImage(qr, qr_x, y + padding + 3 * mm, QR_SIZE, QR_SIZE)
+    draw_ticket_qr(pdf, registration, x=qr_x, y=y + padding + 3 * mm, size=QR_SIZE, border=1)
     pdf.setFont(FONT, 5)
     pdf.drawCentredString(qr_x + QR_SIZE / 2, y + padding, formatted_ticket_code(registration.ticket_code))

@@ -60,11 +60,9 @@ def catering_for(registration: Registration) -> CateringSummary | None:
         offer = None
     if offer is None:
         return None
-    order = (
-        registration.catering_orders.filter(status__in=CateringOrder.LIVE)
-        .select_related("offer__edition")
-        .first()
-    )
+    order = registration.catering_orders.filter(status__in=CateringOrder.LIVE).first()
+    if order is not None:
+        order.offer = offer  # loaded already, with the edition
     claim = registration.ticket_claims.order_by("-created_at").first()
     payment = None
     if order is not None and order.awaits_payment:

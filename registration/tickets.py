@@ -1,6 +1,7 @@
 """The e-ticket: a QR code of the ticket code (never the e-mail), as SVG for the page and PDF."""
 
 import io
+import itertools
 from pathlib import Path
 
 import segno
@@ -8,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -30,12 +30,23 @@ def ticket_qr(registration: Registration) -> segno.QRCode:
     return segno.make(registration.ticket_code, error="m", micro=False)
 
 
-def ticket_qr_image(registration: Registration, *, scale: int, border: int) -> ImageReader:
-    """The ticket's QR code as an image to draw into a PDF (tickets, badges)."""
-    png = io.BytesIO()
-    ticket_qr(registration).save(png, kind="png", scale=scale, border=border)
-    png.seek(0)
-    return ImageReader(png)
+def draw_ticket_qr(pdf: canvas.Canvas, registration: Registration, *, x, y, size, border: int) -> None:
+    """The ticket's QR code drawn into a PDF (tickets, badges) as filled squares, one rectangle
+    per run of dark modules in a row, lower left corner at (x, y), `size` wide with a quiet zone
+    of `border` modules: sharp at any zoom, and several times cheaper than encoding, compressing
+    and embedding an image, which the mail worker did for every ticket it attached."""
+    matrix = ticket_qr(registration).matrix
+    unit = size / (len(matrix) + 2 * border)
+    path = pdf.beginPath()
+    for row_number, row in enumerate(matrix):
+        bottom = y + size - (border + row_number + 1) * unit
+        column = border
+        for dark, run in itertools.groupby(row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + column * unit, bottom, length * unit, unit)
+            column += length
+    pdf.drawPath(path, stroke=0, fill=1)
 
 
 def ticket_qr_svg(registration: Registration) -> str:
@@ -76,8 +87,7 @@ def ticket_pdf(registration: Registration, bookings) -> bytes:
         pdf.setFont(FONT, 11)
         pdf.drawString(20 * mm, y, registration.organisation_name)
 
-    qr = ticket_qr_image(registration, scale=8, border=2)
-    pdf.drawImage(qr, width - 75 * mm, height - 80 * mm, 55 * mm, 55 * mm)
+    draw_ticket_qr(pdf, registration, x=width - 75 * mm, y=height - 80 * mm, size=55 * mm, border=2)
     pdf.setFont(FONT, 9)
     pdf.drawCentredString(
         width - 47.5 * mm, height - 84 * mm, formatted_ticket_code(registration.ticket_code)

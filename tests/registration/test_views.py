@@ -2,6 +2,7 @@ import io
 import re
 
 import pytest
+import segno
 from django.core.cache import cache
 from django.urls import reverse
 from icalendar import Calendar
@@ -208,6 +209,32 @@ class TestManagePage:
         assert "Źdźbło Ćwiękała-Łężna" in text
         assert registration.ticket_code[:4] in text
         assert registration.email not in text
+
+    def test_ticket_pdf_draws_the_qr_code_of_the_ticket_code(self, client_pl, edition):
+        """Reads the squares back out of the PDF's drawing operators and rebuilds the module grid:
+        it must be exactly the QR code of the ticket code."""
+        registration = sign_up(edition)
+        response = client_pl.get(
+            reverse(
+                "registration:ticket_pdf",
+                kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+            )
+        )
+        content = PdfReader(io.BytesIO(response.content)).pages[0].get_contents().get_data().decode("latin-1")
+        rects = [tuple(map(float, found)) for found in re.findall(r"(\S+) (\S+) (\S+) (\S+) re", content)]
+        unit = min(height for *_, height in rects)
+        left, top = min(x for x, *_ in rects), max(y + height for _, y, _, height in rects)
+        drawn = {
+            (round((top - y) / unit) - 1, round((x - left) / unit) + offset)
+            for x, y, width, _ in rects
+            for offset in range(round(width / unit))
+        }
+        expected = segno.make(registration.ticket_code, error="m", micro=False).matrix
+        dark = {
+            (row, column) for row, cells in enumerate(expected) for column, cell in enumerate(cells) if cell
+        }
+        # The drawing starts at the first dark module; the code's first row and column have some.
+        assert drawn == dark
 
     def test_ticket_page_shows_qr_of_ticket_code(self, client_pl, edition):
         registration = sign_up(edition)
