@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from registration import mail
 from registration.models import OutgoingMail, Registration
 
-COUNT = int(os.environ.get("BENCH_MAILS", "200"))
+COUNT = int(os.environ.get("BENCH_MAILS", "400"))
 
 with transaction.atomic():
     DBTaskResult.objects.all().delete()
