@@ -1,9 +1,11 @@
 """Reads of the program, shaped for the pages that show them."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
@@ -80,12 +82,22 @@ def roles_by_kind(edition: Edition) -> dict[str, list[EditionRole]]:
     return grouped
 
 
+# language -> (when this process last checked its copy against the version, the page)
+_local_pages: dict[str, tuple[float, str]] = {}
+_clock = time.monotonic
+
+
+def forget_local_copies() -> None:
+    _local_pages.clear()
+
+
 def bump_program_version() -> str:
     """Make every cached rendering of the program stale. Called by program.signals when items,
     days or hosts are saved and by registration.services after seats change (its bulk_update and
     update() bypass signals)."""
     version = uuid4().hex
     cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
+    forget_local_copies()
     return version
 
 
@@ -93,7 +105,21 @@ def cached_program_page(language: str, render) -> str:
     """The program page as rendered by `render(program_by_day(current edition))`, shared by every
     visitor, one cache round trip per request: the copy is stored with the program version it was
     made from and served while that version is current. Saving an edition, day, item or host, or
-    any change of seats, bumps the version (program.signals, registration.services)."""
+    any change of seats, bumps the version (program.signals, registration.services).
+
+    Each process also keeps the page it last served and asks the cache again only after
+    PROGRAM_PAGE_LOCAL_SECONDS: the busiest page then costs no round trip to Redis at all. Its own
+    bumps drop the copy at once; another server's reach it within those seconds (one by default,
+    as a micro-cache in front would)."""
+    local = _local_pages.get(language)
+    if local is not None and _clock() - local[0] < settings.PROGRAM_PAGE_LOCAL_SECONDS:
+        return local[1]
+    html = _shared_program_page(language, render)
+    _local_pages[language] = (_clock(), html)
+    return html
+
+
+def _shared_program_page(language: str, render) -> str:
     page_key = f"program:page:{language}"
     found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
     version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from program import selectors
 from program.models import ProgramItem
 from program.services import EDITIONS_DIR, edition_load
 
@@ -24,6 +25,7 @@ NOW = timezone.make_aware(dt.datetime(2026, 11, 23, 12, 0))
 def _clear_cache():
     """program.selectors.current_edition caches the edition: start every test without it."""
     cache.clear()
+    selectors.forget_local_copies()
     yield
     cache.clear()
 

@@ -3,10 +3,12 @@
 import html
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from model_bakery import baker
 
-from program.models import Organisation
+from program import selectors
+from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Registration
 from tests.factories import sign_up
@@ -74,3 +76,20 @@ def test_the_cached_page_holds_nothing_of_a_visitor(client, upcoming_edition):
     # The whole page is shared: no CSRF token (the language switch is a link), the same bytes.
     assert page.count("csrfmiddlewaretoken") == 0
     assert page == first
+
+
+def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edition, visit, monkeypatch):
+    """Another server's change (its bump reaches the shared cache, not this process's copy) shows
+    here once PROGRAM_PAGE_LOCAL_SECONDS have passed, and not a request earlier."""
+    clock = [1000.0]
+    monkeypatch.setattr(selectors, "_clock", lambda: clock[0])
+    client.cookies["django_language"] = "en"
+    assert "20 seats left of 20" in program_page(client)
+
+    ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=5)
+    cache.set(selectors.PROGRAM_VERSION_CACHE_KEY, "bumped-by-another-server")
+    clock[0] += 0.9
+    assert "20 seats left of 20" in program_page(client)
+
+    clock[0] += 0.2
+    assert "15 seats left of 20" in program_page(client)
