@@ -9,10 +9,9 @@ database back them up.
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -207,24 +206,17 @@ def _days_for(
     return days
 
 
-@contextmanager
-def bounded_lock_wait():
-    """Row locks taken inside wait at most the connection's `lock_timeout` (settings.py sets it
-    for every PostgreSQL connection), so a stuck transaction shows "try again" instead of a hang.
-    Only a lock wait that ran out means "busy"; a lost database is the 503 page's business. Every
-    lock of registration rules is taken inside this."""
+def lock_rows(queryset) -> list:
+    """Evaluate a `select_for_update()` queryset. The wait for the rows is bounded by the
+    connection's `lock_timeout` (settings.py sets it for every PostgreSQL connection), so a stuck
+    transaction shows "try again" instead of a hang. Only a lock wait that ran out means "busy";
+    a lost database is the 503 page's business. Every lock of registration rules goes through here."""
     try:
-        yield
+        return list(queryset)
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise
         raise RegistrationError("busy") from error
-
-
-def lock_rows(queryset) -> list:
-    """Evaluate a `select_for_update()` queryset with a bounded wait."""
-    with bounded_lock_wait():
-        return list(queryset)
 
 
 def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
@@ -244,51 +236,40 @@ def _on_commit_show_seats() -> None:
     transaction.on_commit(bump_program_version)
 
 
-def _claim_places_sql(count: int) -> str:
-    """One statement for the sign-up's hot row: lock the items in primary-key order, decide seat
-    or waiting place on the locked rows, count it, and return the decision. It replaces a locking
-    read, an update and the Python between them, so the lock is held from here to the commit for
-    one insert. (On SQLite, whose write transactions lock the whole database, no row lock.)"""
-    for_update = connection.ops.for_update_sql() if connection.features.has_select_for_update else ""
-    table = connection.ops.quote_name(ProgramItem._meta.db_table)
-    # Only the table's name and the placeholders are formatted in; the ids are parameters.
-    return f"""
-        WITH locked AS (
-            SELECT id, seats_taken < capacity AS has_seat FROM {table}
-            WHERE id IN ({", ".join(["%s"] * count)}) ORDER BY id {for_update}
-        )
-        UPDATE {table} SET
-            seats_taken = seats_taken + CASE WHEN locked.has_seat THEN 1 ELSE 0 END,
-            waitlist_length = waitlist_length + CASE WHEN locked.has_seat THEN 0 ELSE 1 END
-        FROM locked WHERE {table}.id = locked.id
-        RETURNING {table}.id, locked.has_seat, {table}.waitlist_length
-    """  # noqa: S608
+def _lock_counters(item_ids: Collection[int]) -> list[tuple[int, int, int, int]]:
+    """Lock the items' rows until commit, in primary-key order, and read just their counters:
+    (id, seats taken, capacity, waiting list length). The sign-up's lock, as light as it goes."""
+    locked = lock_rows(
+        ProgramItem.objects.select_for_update()
+        .filter(pk__in=item_ids)
+        .order_by("pk")
+        .values_list("pk", "seats_taken", "capacity", "waitlist_length")
+    )
+    _on_commit_show_seats()
+    return locked
 
 
 def _take_places(
     registration: Registration, items: Iterable[ProgramItem], *, now: dt.datetime
 ) -> list[Booking]:
-    """A seat on each item if one is free at this moment, otherwise the next waiting-list place."""
+    """A seat on each item if one is free at this moment, otherwise the next waiting-list place.
+    The callers take it last: the lock is held from here to the commit, for a few statements."""
     items = {item.pk: item for item in items}
     if not items:
         return []
-    with bounded_lock_wait(), connection.cursor() as cursor:
-        cursor.execute(_claim_places_sql(len(items)), sorted(items))
-        places = cursor.fetchall()
-    _on_commit_show_seats()
-    bookings = [
-        Booking(
-            registration=registration, item=items[item_id], status=Booking.Status.CONFIRMED, confirmed_at=now
+    bookings = []
+    for item_id, seats_taken, capacity, waitlist_length in _lock_counters(list(items)):
+        booking = Booking(registration=registration, item=items[item_id])
+        if seats_taken < capacity:
+            seats_taken += 1
+            booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
+        else:
+            waitlist_length += 1
+            booking.status, booking.waitlist_position = Booking.Status.WAITLISTED, waitlist_length
+        bookings.append(booking)
+        ProgramItem.objects.filter(pk=item_id).update(
+            seats_taken=seats_taken, waitlist_length=waitlist_length
         )
-        if has_seat
-        else Booking(
-            registration=registration,
-            item=items[item_id],
-            status=Booking.Status.WAITLISTED,
-            waitlist_position=waitlist_length,
-        )
-        for item_id, has_seat, waitlist_length in places
-    ]
     Booking.objects.bulk_create(bookings)
     return bookings
 

@@ -10,10 +10,11 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def manage(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
     clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
     return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
         [sys.executable, "manage.py", *args],
+        input=stdin,
         cwd=BASE_DIR,
         env={**clean_env, **env},
         capture_output=True,
@@ -55,3 +56,31 @@ def test_collectstatic_with_manifest_storage():
     paths = manifest.read_text()
     assert '"css/site.css"' in paths
     assert '"vendor/bootstrap/css/bootstrap.min.css"' in paths
+
+
+SQLITE_SIGN_UPS = """
+from program.models import Edition, ProgramItem
+from registration import services
+from tests.factories import sign_up
+
+edition = Edition.objects.get(is_current=True)
+item = ProgramItem.objects.filter(edition=edition, capacity__isnull=False).first()
+ProgramItem.objects.filter(pk=item.pk).update(capacity=2)
+people = [sign_up(edition, [item]) for _ in range(3)]
+services.registration_cancel(registration=people[0])
+item.refresh_from_db()
+places = [(b.status, b.waitlist_position) for p in people[1:] for b in p.bookings.all()]
+print(item.seats_taken, item.waitlist_length, places)
+"""
+
+
+@pytest.mark.slow
+def test_the_newcomers_sqlite_site_signs_people_up(tmp_path):
+    """`make run` serves from SQLite: the registration services' SQL must work there too (the
+    suite itself runs on PostgreSQL)."""
+    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    for command in (["migrate", "-v", "0"], ["load_edition", "--upcoming"]):
+        assert manage(*command, **env).returncode == 0
+    result = manage("shell", "-v", "0", stdin=SQLITE_SIGN_UPS, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2 0 [('confirmed', None), ('confirmed', None)]"
