@@ -1,6 +1,5 @@
 import csv
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -89,7 +88,7 @@ class TestAttendeeList:
         assert rows[1][:2] == ("'+48 600", '\'=HYPERLINK("http://evil")')
 
     @pytest.mark.slow
-    def test_5000_people_export_in_seconds(self, edition, visit, django_assert_max_num_queries):
+    def test_5000_people_in_a_fixed_number_of_queries(self, edition, visit, django_assert_max_num_queries):
         registrations = Registration.objects.bulk_create(
             Registration(
                 edition=edition,
@@ -102,11 +101,11 @@ class TestAttendeeList:
             for n in range(5000)
         )
         assert len(registrations) == 5000
-        start = time.monotonic()
-        with django_assert_max_num_queries(20):  # 3 per chunk of 1000 plus the columns: never per person
+        # The columns' days and items, one query per kind of related row, the list itself: never
+        # per person or per chunk (the time is measured by `make bench`, docs/performance.md).
+        with django_assert_max_num_queries(6):
             sheet = exports.attendee_list(edition=edition, queryset=Registration.objects.all())
             content = exports.xlsx_bytes([sheet])
-        assert time.monotonic() - start < 10
         assert len(list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows())) == 5001
 
 
