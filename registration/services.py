@@ -219,34 +219,19 @@ def lock_rows(queryset) -> list:
         raise RegistrationError("busy") from error
 
 
-def _lock_items(item_ids: Iterable[int]) -> dict[int, ProgramItem]:
+def _lock_items(item_ids: Iterable[int], *fields: str) -> list:
     """Lock the items' rows until commit, in primary-key order so that concurrent transactions
-    queue rather than deadlock."""
+    queue rather than deadlock. Returns the items, or with `fields` just those values of each
+    (the sign-up's lock, as light as it goes: no model rows)."""
     item_ids = sorted(set(item_ids))
     if not item_ids:
-        return {}
-    locked = lock_rows(ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"))
-    _on_commit_show_seats()
-    return {item.pk: item for item in locked}
-
-
-def _on_commit_show_seats() -> None:
-    # Every change of seats or waiting lists locks its items first, and saves the counters with
-    # SQL, bulk_update or update(), which send no signals: the cached program shows seats left.
+        return []
+    locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
+    rows = lock_rows(locked.values_list(*fields) if fields else locked)
+    # Every change of seats or waiting lists locks its items here first, and saves the counters
+    # with update() or bulk_update(), which send no signals: the cached program shows seats left.
     transaction.on_commit(bump_program_version)
-
-
-def _lock_counters(item_ids: Collection[int]) -> list[tuple[int, int, int, int]]:
-    """Lock the items' rows until commit, in primary-key order, and read just their counters:
-    (id, seats taken, capacity, waiting list length). The sign-up's lock, as light as it goes."""
-    locked = lock_rows(
-        ProgramItem.objects.select_for_update()
-        .filter(pk__in=item_ids)
-        .order_by("pk")
-        .values_list("pk", "seats_taken", "capacity", "waitlist_length")
-    )
-    _on_commit_show_seats()
-    return locked
+    return rows
 
 
 def _take_places(
@@ -258,7 +243,8 @@ def _take_places(
     if not items:
         return []
     bookings = []
-    for item_id, seats_taken, capacity, waitlist_length in _lock_counters(list(items)):
+    counters = _lock_items(items, "pk", "seats_taken", "capacity", "waitlist_length")
+    for item_id, seats_taken, capacity, waitlist_length in counters:
         booking = Booking(registration=registration, item=items[item_id])
         if seats_taken < capacity:
             seats_taken += 1
@@ -379,7 +365,7 @@ def registration_change_items(
         if not added and not dropped:
             return registration
         mail.queue(registration, OutgoingMail.Kind.CHANGED)
-        locked = _lock_items([*added_ids, *(booking.item_id for booking in dropped)])
+        locked = {item.pk: item for item in _lock_items([*added_ids, *(b.item_id for b in dropped)])}
         _give_up_places(dropped, locked, now=now)
         _take_places(registration, added, now=now)
     return registration
@@ -403,7 +389,7 @@ def registration_cancel(
     with transaction.atomic():
         registration = _locked_registration(registration)
         bookings = list(registration.bookings.all())
-        locked = _lock_items(booking.item_id for booking in bookings)
+        locked = {item.pk: item for item in _lock_items(booking.item_id for booking in bookings)}
         _give_up_places(bookings, locked, now=now)
         catering.catering_release_all(registration=registration, now=now)
         registration.status = Registration.Status.CANCELLED
@@ -475,7 +461,7 @@ def item_set_capacity(
     lowering it below the seats taken is refused: nobody is ever cancelled silently."""
     now = now or timezone.now()
     with transaction.atomic():
-        item = _lock_items([item.pk])[item.pk]
+        [item] = _lock_items([item.pk])
         if capacity is None:
             if item.seats_taken or item.waitlist_length:
                 raise RegistrationError("capacity_below_taken", taken=item.seats_taken)
@@ -492,7 +478,7 @@ def waitlist_promote_next(*, item: ProgramItem, now: dt.datetime | None = None) 
     """Give the next free seat to the first person waiting (an organiser's action)."""
     now = now or timezone.now()
     with transaction.atomic():
-        item = _lock_items([item.pk])[item.pk]
+        [item] = _lock_items([item.pk])
         if item.capacity is None:
             raise RegistrationError("not_limited", item=item.title)
         if item.waitlist_length == 0:

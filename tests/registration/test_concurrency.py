@@ -68,16 +68,12 @@ def test_control_without_the_lock_the_rush_overbooks(edition, hot_item, monkeypa
     """Reads the counters without SELECT … FOR UPDATE and pauses between reading and writing,
     as a slow request would. Every thread then sees the same free seats."""
 
-    def unlocked(item_ids):
-        counters = list(
-            ProgramItem.objects.filter(pk__in=item_ids).values_list(
-                "pk", "seats_taken", "capacity", "waitlist_length"
-            )
-        )
+    def unlocked(item_ids, *fields):
+        counters = list(ProgramItem.objects.filter(pk__in=item_ids).values_list(*fields))
         time.sleep(0.2)
         return counters
 
-    monkeypatch.setattr(services, "_lock_counters", unlocked)
+    monkeypatch.setattr(services, "_lock_items", unlocked)
     rush(edition, hot_item)
 
     confirmed = Booking.objects.filter(item=hot_item, status=Booking.Status.CONFIRMED).count()
