@@ -3,6 +3,7 @@
 import hmac
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 
 from program.models import CateringOffer, Edition, ProgramItem
@@ -34,12 +35,40 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     return registration
 
 
-def bookable_items(edition: Edition) -> list[ProgramItem]:
-    """The limited items one can sign up for, in program order."""
-    # No hosts: no page that lists these shows them, and a prefetch is one more query per sign-up.
-    return list(
-        ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by("starts_at", "title")
-    )
+BOOKABLE_ITEMS_CACHE_KEY = "registration:bookable-items:{edition_id}"
+BOOKABLE_ITEMS_CACHE_TIMEOUT = 300
+COUNTERS = ("capacity", "seats_taken", "waitlist_length")
+
+
+def bookable_items(edition: Edition, *, live_counts: bool = True) -> list[ProgramItem]:
+    """The limited items one can sign up for, in program order. Their fixed parts (titles, times)
+    come from the cache, which registration.signals drops whenever an item is saved or deleted;
+    the seats are then read now, in one light query, unless `live_counts` is False: a sign-up
+    decides on the counters it reads under the items' lock, so checking its form needs none."""
+    key = BOOKABLE_ITEMS_CACHE_KEY.format(edition_id=edition.pk)
+    items = cache.get(key)
+    if items is None:
+        # No hosts: no page that lists these shows them, and a prefetch is one more query.
+        items = list(
+            ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by("starts_at", "title")
+        )
+        cache.set(key, items, timeout=BOOKABLE_ITEMS_CACHE_TIMEOUT)
+    elif live_counts:
+        read_live_counts(items)
+    return items
+
+
+def read_live_counts(items: list[ProgramItem]) -> None:
+    """Set the items' capacity and counters to what the database holds now."""
+    rows = ProgramItem.objects.filter(pk__in=[item.pk for item in items]).values_list("pk", *COUNTERS)
+    counts = {pk: values for pk, *values in rows}
+    for item in items:
+        if item.pk in counts:  # else deleted this instant; the cache is dropped already
+            item.capacity, item.seats_taken, item.waitlist_length = counts[item.pk]
+
+
+def forget_bookable_items(edition_id: int) -> None:
+    cache.delete(BOOKABLE_ITEMS_CACHE_KEY.format(edition_id=edition_id))
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,8 @@ def _take_places(
     bookings = []
     counters = _lock_items(items, "pk", "seats_taken", "capacity", "waitlist_length")
     for item_id, seats_taken, capacity, waitlist_length in counters:
+        if capacity is None:  # made unlimited since the caller read it
+            raise RegistrationError("unknown_item")
         booking = Booking(registration=registration, item=items[item_id])
         if seats_taken < capacity:
             seats_taken += 1

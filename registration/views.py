@@ -35,13 +35,15 @@ def _rate_limited(request, form, group: str, rate: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def register(request):
     edition = current_edition_or_404()
-    items = selectors.bookable_items(edition)
     is_open = edition.is_registration_open()
+    signing_up = request.method == "POST" and is_open
+    # A sign-up that goes through shows no seat counts, and decides on the ones it locks.
+    items = selectors.bookable_items(edition, live_counts=not signing_up)
     form = RegistrationForm(
         request.POST or None, edition=edition, items=items, catering_offer=catering.offer_for(edition)
     )
     status = 200
-    if request.method == "POST" and is_open:
+    if signing_up:
         if _rate_limited(request, form, "signup", settings.RATELIMIT_SIGNUP):
             status = 429
         elif form.is_valid():
@@ -64,6 +66,7 @@ def register(request):
                 )
         if form.errors:
             status = max(status, 400)
+        selectors.read_live_counts(items)  # the form is shown again, with the seats as they are now
     context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
     return render(request, "registration/register.html", context, status=status)
 

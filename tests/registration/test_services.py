@@ -110,6 +110,13 @@ class TestSignUp:
                 )
             assert error.value.code == "unknown_item"
 
+    def test_an_item_made_unlimited_after_it_was_read_is_refused_not_crashed(self, edition, visit):
+        ProgramItem.objects.filter(pk=visit.pk).update(capacity=None)  # visit still says 20 seats
+        with pytest.raises(services.RegistrationError) as error:
+            sign_up(edition, [visit])
+        assert error.value.code == "unknown_item"
+        assert not Registration.objects.exists()
+
     def test_closed_before_opening_and_after_closing(self, edition):
         for moment in (
             edition.registration_opens_at - dt.timedelta(seconds=1),

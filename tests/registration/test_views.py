@@ -4,6 +4,8 @@ import re
 import pytest
 import segno
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -52,6 +54,33 @@ class TestRegisterForm:
         page = client_pl.get(REGISTER).content.decode()
         assert visit.title in page
         assert "19" in re.search(rf'data-seats-for="{visit.pk}">(.*?)</span>', page, re.S).group(1)
+
+    def test_seats_shown_are_live_though_the_items_are_cached(self, client_pl, edition, visit):
+        """The form's items come from the cache; the counts on every page that shows them do not,
+        neither on the form nor on a sign-up sent back with an error."""
+        client_pl.get(REGISTER)  # the items are cached now
+        sign_up(edition, [visit])
+        seats = rf'data-seats-for="{visit.pk}">(.*?)</span>'
+        assert "19" in re.search(seats, client_pl.get(REGISTER).content.decode(), re.S).group(1)
+
+        sign_up(edition, [visit])
+        refused = client_pl.post(REGISTER, form_data(client_pl, items=[visit.pk], accept_terms=""))
+        assert refused.status_code == 400
+        assert "18" in re.search(seats, refused.content.decode(), re.S).group(1)
+
+    def test_a_sign_up_reads_no_item_but_the_one_it_locks(self, client_pl, edition, visit):
+        data = form_data(client_pl, items=[visit.pk], days=[edition.days.last().pk])  # caches the items
+        with CaptureQueriesContext(connection) as queries:
+            assert client_pl.post(REGISTER, data).status_code == 302
+        item_reads = [q["sql"] for q in queries if 'FROM "program_programitem"' in q["sql"]]
+        assert len(item_reads) == 1
+        assert "FOR UPDATE" in item_reads[0]
+
+    def test_an_edited_item_shows_at_once(self, client_pl, edition, visit):
+        client_pl.get(REGISTER)
+        visit.title_pl = "Wizyta studyjna: nowa nazwa"
+        visit.save()
+        assert "Wizyta studyjna: nowa nazwa" in client_pl.get(REGISTER).content.decode()
 
     def test_sign_up_redirects_to_thanks_with_what_they_got(self, client_pl, edition, visit):
         response = client_pl.post(
