@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from program.models import CateringOffer, Edition
+from program.models import CateringOffer
 
 from . import mail
 from . import services as registration_services
@@ -60,14 +60,6 @@ class CateringRequest:
     diet_note: str = ""
     claim: ClaimRequest | None = None
     invoice: InvoiceData | None = None
-
-
-def offer_for(edition: Edition) -> CateringOffer | None:
-    # The caller's edition, not a join: its many translated texts are a slow row to read.
-    offer = CateringOffer.objects.filter(edition=edition).select_related("day").first()
-    if offer is not None:
-        offer.edition = edition
-    return offer
 
 
 def can_order_paid(offer: CateringOffer, now: dt.datetime) -> bool:
@@ -140,7 +132,12 @@ def _make_payable(order: CateringOrder, offer: CateringOffer, *, now: dt.datetim
 
 
 def _save_offer(offer: CateringOffer) -> None:
-    offer.save(update_fields=["paid_taken", "free_taken", "free_waitlist_length"])
+    # update(), like the items' counters: no signal, so the sign-up form's cached copy stays.
+    CateringOffer.objects.filter(pk=offer.pk).update(
+        paid_taken=offer.paid_taken,
+        free_taken=offer.free_taken,
+        free_waitlist_length=offer.free_waitlist_length,
+    )
 
 
 # --- sign-up and the attendee's changes ----------------------------------------------------------

@@ -258,14 +258,11 @@ class CateringMixin(DietMixin, InvoiceMixin):
             "Served on %(date)s. Free tickets are for people who live in Małopolska or whose "
             "organisation or institution operates there; the organisers check each claim."
         ) % {"date": f"{offer.day.date:%d.%m.%Y}"}
-        self.paid_available = paid_open and offer.paid_left > 0
 
     def clean(self):
         cleaned = super().clean()
-        choice = cleaned.get("catering")
-        if choice == self.PAID and not self.paid_available:
-            self.add_error("catering", services.RegistrationError("catering_full").message)
-        if choice == self.FREE:
+        # Whether a paid meal is left is decided under the offer's lock (catering.catering_take).
+        if cleaned.get("catering") == self.FREE:
             if not cleaned.get("claim_basis"):
                 self.add_error("claim_basis", _("Tell us why you qualify for a free ticket."))
             if not cleaned.get("claim_town"):

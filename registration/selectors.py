@@ -35,40 +35,63 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     return registration
 
 
-BOOKABLE_ITEMS_CACHE_KEY = "registration:bookable-items:{edition_id}"
-BOOKABLE_ITEMS_CACHE_TIMEOUT = 300
-COUNTERS = ("capacity", "seats_taken", "waitlist_length")
+SIGN_UP_CHOICES_CACHE_KEY = "registration:sign-up-choices:{edition_id}"
+SIGN_UP_CHOICES_CACHE_TIMEOUT = 300
+ITEM_COUNTERS = ("capacity", "seats_taken", "waitlist_length")
+OFFER_COUNTERS = ("paid_taken", "free_taken", "free_waitlist_length")
 
 
-def bookable_items(edition: Edition, *, live_counts: bool = True) -> list[ProgramItem]:
-    """The limited items one can sign up for, in program order. Their fixed parts (titles, times)
-    come from the cache, which registration.signals drops whenever an item is saved or deleted;
-    the seats are then read now, in one light query, unless `live_counts` is False: a sign-up
-    decides on the counters it reads under the items' lock, so checking its form needs none."""
-    key = BOOKABLE_ITEMS_CACHE_KEY.format(edition_id=edition.pk)
-    items = cache.get(key)
-    if items is None:
-        # No hosts: no page that lists these shows them, and a prefetch is one more query.
-        items = list(
-            ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by("starts_at", "title")
+@dataclass
+class SignUpChoices:
+    """What the sign-up form offers: the limited items in program order, and the catering offer
+    (None when the edition has none)."""
+
+    items: list[ProgramItem]
+    offer: CateringOffer | None
+
+    def read_live_counts(self) -> None:
+        """Set the seats and meals counters to what the database holds now: two light queries."""
+        rows = ProgramItem.objects.filter(pk__in=[item.pk for item in self.items]).values_list(
+            "pk", *ITEM_COUNTERS
         )
-        cache.set(key, items, timeout=BOOKABLE_ITEMS_CACHE_TIMEOUT)
+        counts = {pk: values for pk, *values in rows}
+        for item in self.items:
+            if item.pk in counts:  # else deleted this instant; the cached copy is dropped already
+                item.capacity, item.seats_taken, item.waitlist_length = counts[item.pk]
+        if self.offer is not None:
+            offer_counts = CateringOffer.objects.filter(pk=self.offer.pk).values_list(*OFFER_COUNTERS).first()
+            if offer_counts is not None:
+                self.offer.paid_taken, self.offer.free_taken, self.offer.free_waitlist_length = offer_counts
+
+
+def sign_up_choices(edition: Edition, *, live_counts: bool = True) -> SignUpChoices:
+    """The items and catering the sign-up form offers. Their fixed parts (titles, times, prices)
+    come from the cache, which registration.signals drops whenever an item, the offer or a day is
+    saved or deleted; the counters are then read now, unless `live_counts` is False: a sign-up
+    decides on the counters it reads under lock, so checking its form needs none."""
+    key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition.pk)
+    choices = cache.get(key)
+    if choices is None:
+        choices = SignUpChoices(
+            # No hosts: no page that lists these shows them, and a prefetch is one more query.
+            items=list(
+                ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by(
+                    "starts_at", "title"
+                )
+            ),
+            # Not joined to the edition: its many translated texts are a slow row to read.
+            offer=CateringOffer.objects.filter(edition=edition).select_related("day").first(),
+        )
+        cache.set(key, choices, timeout=SIGN_UP_CHOICES_CACHE_TIMEOUT)
     elif live_counts:
-        read_live_counts(items)
-    return items
+        choices.read_live_counts()
+    if choices.offer is not None:
+        choices.offer.edition = edition
+    return choices
 
 
-def read_live_counts(items: list[ProgramItem]) -> None:
-    """Set the items' capacity and counters to what the database holds now."""
-    rows = ProgramItem.objects.filter(pk__in=[item.pk for item in items]).values_list("pk", *COUNTERS)
-    counts = {pk: values for pk, *values in rows}
-    for item in items:
-        if item.pk in counts:  # else deleted this instant; the cache is dropped already
-            item.capacity, item.seats_taken, item.waitlist_length = counts[item.pk]
-
-
-def forget_bookable_items(edition_id: int) -> None:
-    cache.delete(BOOKABLE_ITEMS_CACHE_KEY.format(edition_id=edition_id))
+def forget_sign_up_choices(edition_id: int) -> None:
+    cache.delete(SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition_id))
 
 
 @dataclass(frozen=True)

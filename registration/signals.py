@@ -3,11 +3,14 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from program.models import ProgramItem
+from program.models import CateringOffer, ConferenceDay, ProgramItem
 
-from .selectors import forget_bookable_items
+from .selectors import forget_sign_up_choices
 
 
+# Counters change through update(), which sends no signal: only what organisers edit drops the copy.
 @receiver([post_save, post_delete], sender=ProgramItem)
-def forget_cached_items(instance: ProgramItem, **kwargs):
-    forget_bookable_items(instance.edition_id)
+@receiver([post_save, post_delete], sender=CateringOffer)
+@receiver([post_save, post_delete], sender=ConferenceDay)
+def forget_cached_choices(instance, **kwargs):
+    forget_sign_up_choices(instance.edition_id)

@@ -37,10 +37,10 @@ def register(request):
     edition = current_edition_or_404()
     is_open = edition.is_registration_open()
     signing_up = request.method == "POST" and is_open
-    # A sign-up that goes through shows no seat counts, and decides on the ones it locks.
-    items = selectors.bookable_items(edition, live_counts=not signing_up)
+    # A sign-up that goes through shows no counts, and decides on the ones it locks.
+    choices = selectors.sign_up_choices(edition, live_counts=not signing_up)
     form = RegistrationForm(
-        request.POST or None, edition=edition, items=items, catering_offer=catering.offer_for(edition)
+        request.POST or None, edition=edition, items=choices.items, catering_offer=choices.offer
     )
     status = 200
     if signing_up:
@@ -66,7 +66,9 @@ def register(request):
                 )
         if form.errors:
             status = max(status, 400)
-        selectors.read_live_counts(items)  # the form is shown again, with the seats as they are now
+        # Shown again: with the seats and meals as they are now.
+        choices.read_live_counts()
+        form.setup_catering(choices.offer)
     context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
     return render(request, "registration/register.html", context, status=status)
 
@@ -180,7 +182,7 @@ def manage(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     edition = registration.edition
     bookings = list(registration.bookings.all())
-    items = selectors.bookable_items(edition)
+    items = selectors.sign_up_choices(edition).items
     catering_summary = selectors.catering_for(registration)
     order = catering_summary.order if catering_summary else None
     forms = {
@@ -353,7 +355,7 @@ def seats(request):
     return JsonResponse(
         {
             str(item.pk): {"left": item.seats_left, "waiting": item.waitlist_length}
-            for item in selectors.bookable_items(edition)
+            for item in selectors.sign_up_choices(edition).items
         }
     )
 

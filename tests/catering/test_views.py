@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from registration.models import CateringOrder, Registration
 
-from .conftest import free, register, set_limits
+from .conftest import free, paid, register, set_limits
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -157,3 +157,19 @@ def test_manage_page_adds_changes_and_drops_the_catering(client, edition, offer)
     offer.refresh_from_db()
     assert order.status == "cancelled"
     assert offer.paid_taken == 0
+
+
+def test_the_form_shows_the_meals_left_now_and_the_lock_decides(client, edition, offer):
+    """The form's offer comes from the cache, its counters do not: the last paid meal taken by
+    someone else shows at once, and a sign-up that still asks for it is refused with nothing saved."""
+    set_limits(offer, capacity=offer.free_ticket_quota + 1)
+    client.get(reverse("registration:register"))  # the offer is cached with a meal left
+    register(edition, paid(), email="first@example.com")
+
+    assert "Paid catering: sold out" in client.get(reverse("registration:register")).content.decode()
+    response = client.post(reverse("registration:register"), form_data(edition, catering="paid"))
+
+    assert response.status_code == 400
+    assert "The paid catering is sold out." in response.content.decode()
+    assert "Paid catering: sold out" in response.content.decode()
+    assert not Registration.objects.filter(email="anna@example.com").exists()
