@@ -236,7 +236,7 @@ class CateringMixin(DietMixin, InvoiceMixin):
         self.offer = offer
         if offer is None:
             for name in self.CATERING_FIELDS:
-                del self.fields[name]
+                self.fields.pop(name, None)
             return
         price = number_format(offer.price, 2)
         paid_open = can_order_paid(offer, timezone.now())

@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from program.models import ConferenceDay
+from program.models import CateringOffer, ConferenceDay
 from registration.models import Booking, OutgoingMail, Registration
 from tests.factories import send_queued_mail, sign_up
 
@@ -75,6 +75,12 @@ class TestRegisterForm:
         item_reads = [q["sql"] for q in queries if 'FROM "program_programitem"' in q["sql"]]
         assert len(item_reads) == 1
         assert "FOR UPDATE" in item_reads[0]
+
+    def test_an_edition_without_catering_shows_its_form_again_with_the_errors(self, client_pl, edition):
+        CateringOffer.objects.filter(edition=edition).delete()
+        refused = client_pl.post(REGISTER, form_data(client_pl, accept_terms=""))
+        assert refused.status_code == 400
+        assert 'name="catering"' not in refused.content.decode()
 
     def test_an_edited_item_shows_at_once(self, client_pl, edition, visit):
         client_pl.get(REGISTER)
