@@ -36,7 +36,9 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
 
 
 SIGN_UP_CHOICES_CACHE_KEY = "registration:sign-up-choices:{edition_id}"
-SIGN_UP_CHOICES_CACHE_TIMEOUT = 300
+# Bounds how stale another process's copy can be when the cache is per process (locmem), as for
+# the current edition; with a shared cache (Redis) registration.signals drops it everywhere at once.
+SIGN_UP_CHOICES_CACHE_TIMEOUT = 60
 ITEM_COUNTERS = ("capacity", "seats_taken", "waitlist_length")
 OFFER_COUNTERS = ("paid_taken", "free_taken", "free_waitlist_length")
 
