@@ -6,6 +6,9 @@ request's time (docs/performance.md). A `redis.Redis` is thread-safe and the poo
 connecting, so one per pool is enough.
 """
 
+# Imported with the backend (Django would import it at the first cache call), so that gunicorn's
+# master loads it before forking its workers (miejsca_otwarte.wsgi).
+import redis  # noqa: F401
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 

@@ -84,3 +84,32 @@ def test_the_newcomers_sqlite_site_signs_people_up(tmp_path):
     result = manage("shell", "-v", "0", stdin=SQLITE_SIGN_UPS, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2 0 [('confirmed', None), ('confirmed', None)]"
+
+
+WSGI_LOADED = """
+import sys
+import miejsca_otwarte.wsgi
+from django.utils.translation import trans_real
+print(
+    "registration.views" in sys.modules,
+    "redis" in sys.modules,
+    sorted(trans_real._translations),
+)
+"""
+
+
+def test_the_wsgi_module_loads_what_workers_would_load_on_their_first_request():
+    """gunicorn imports it before forking (preload_app): views, the Redis client and the message
+    catalogues are then shared by every worker, and a recycled worker serves at once."""
+    clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(Path.home())}
+    env = {
+        **clean_env,
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "example.org",
+        "CACHE_URL": "rediscache://127.0.0.1:6379/9",
+    }
+    result = subprocess.run(  # noqa: S603 (our own module, fixed code)
+        [sys.executable, "-c", WSGI_LOADED], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True ['en', 'pl']"
