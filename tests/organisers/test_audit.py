@@ -65,3 +65,12 @@ class TestAudit:
     def test_the_management_token_stays_out_of_the_history(self, edition):
         person = sign_up(edition)
         assert not hasattr(person.history.get(), "manage_token")
+
+
+@pytest.mark.django_db
+def test_the_history_manager_class_is_built_once(edition):
+    """simple-history rebuilds it on every read of `.history` unless audit.history says otherwise;
+    a sign-up reads it for each history row it writes."""
+    person = sign_up(edition)
+    assert type(person.history) is type(Registration.objects.get(pk=person.pk).history)
+    assert person.history.get().history_type == "+"
