@@ -5,7 +5,9 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip
 
@@ -35,12 +37,22 @@ PERSON_FIELDS = [
 ]
 
 
+def _person_formfield(db_field, **kwargs):
+    """Select boxes open on "— choose —" rather than Django's dashes. Set once, on the class: the
+    sign-up form is built on every sign-up POST, the hottest path of the site."""
+    field = db_field.formfield(**kwargs)
+    if isinstance(field, forms.ChoiceField):
+        field.choices = [("", _("— choose —")), *field.choices[1:]]
+    return field
+
+
 class PersonForm(forms.ModelForm):
     """The personal data, shared by the sign-up form and the management page."""
 
     class Meta:
         model = Registration
         fields = PERSON_FIELDS
+        formfield_callback = _person_formfield
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -63,8 +75,6 @@ class PersonForm(forms.ModelForm):
         }
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-        for name in ("voivodeship", "organisation_type"):
-            self.fields[name].choices = [("", _("— choose —")), *self.fields[name].choices[1:]]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
@@ -88,13 +98,17 @@ class PersonForm(forms.ModelForm):
 
 class LoadedChoicesField(forms.MultipleChoiceField):
     """Checkboxes over objects the view has loaded already: no query to render or to validate
-    (the sign-up POST is the hottest path of the site). Cleans to the chosen objects."""
+    (the sign-up POST is the hottest path of the site). Cleans to the chosen objects. The labels
+    are written only when the checkboxes are shown: a POST that goes through shows none."""
 
     widget = forms.CheckboxSelectMultiple
 
     def set_objects(self, objects, label) -> None:
         self.objects = {str(obj.pk): obj for obj in objects}
-        self.choices = [(key, label(obj)) for key, obj in self.objects.items()]
+        self.choices = lambda: [(key, label(obj)) for key, obj in self.objects.items()]
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.objects
 
     def clean(self, value):
         return [self.objects[key] for key in super().clean(value)]
@@ -294,8 +308,25 @@ class CateringMixin(DietMixin, InvoiceMixin):
         )
 
 
+def _terms_label() -> str:
+    return format_html(
+        _(
+            'I accept the <a href="{terms}">participation terms</a> and have read the '
+            '<a href="{privacy}">privacy information</a>.'
+        ),
+        terms=reverse("program:home") + "#terms-heading",
+        privacy=reverse("registration:privacy"),
+    )
+
+
 class RegistrationForm(CateringMixin, ItemsMixin, PersonForm):
-    accept_terms = forms.BooleanField(required=True)
+    accept_terms = forms.BooleanField(
+        # Written when shown, in the page's language.
+        label=lazy(_terms_label, SafeString)(),
+        error_messages={
+            "required": _("You have to accept the participation terms and the privacy information.")
+        },
+    )
     image_consent = forms.BooleanField(
         required=False,
         label=_(
@@ -316,17 +347,6 @@ class RegistrationForm(CateringMixin, ItemsMixin, PersonForm):
         super().__init__(*args, **kwargs)
         self.setup_items(edition, items)
         self.setup_catering(catering_offer)
-        self.fields["accept_terms"].label = format_html(
-            _(
-                'I accept the <a href="{terms}">participation terms</a> and have read the '
-                '<a href="{privacy}">privacy information</a>.'
-            ),
-            terms=reverse("program:home") + "#terms-heading",
-            privacy=reverse("registration:privacy"),
-        )
-        self.fields["accept_terms"].error_messages["required"] = _(
-            "You have to accept the participation terms and the privacy information."
-        )
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -55,6 +55,31 @@ class TestRegisterForm:
         assert visit.title in page
         assert "19" in re.search(rf'data-seats-for="{visit.pk}">(.*?)</span>', page, re.S).group(1)
 
+    @pytest.mark.parametrize(
+        ("language", "choose", "accept"),
+        [("pl", "— wybierz —", "Akceptuję"), ("en", "— choose —", "I accept")],
+    )
+    def test_form_speaks_the_page_language(self, client, edition, visit, language, choose, accept):
+        """Labels set once on the form class are still written in each page's language."""
+        client.cookies["django_language"] = language
+        page = client.get(REGISTER).content.decode()
+        voivodeship = re.search(r'<select name="voivodeship".*?</select>', page, re.S).group(0)
+        assert re.search(rf'<option value=""[^>]*>{choose}</option>', voivodeship)
+        terms = re.search(r'<label[^>]*for="id_accept_terms"[^>]*>(.*?)</label>', page, re.S).group(1)
+        assert accept in terms
+        assert f'href="{reverse("registration:privacy")}"' in terms  # a link, not escaped text
+        day = edition.days.get(date=visit.day)
+        assert f"{day.date:%d.%m.%Y} — {day.title}" in page
+        assert f'name="items" value="{visit.pk}"' in page
+
+    @pytest.mark.parametrize("field", ["items", "days"])
+    def test_a_choice_not_on_the_form_is_refused(self, client_pl, edition, visit, field):
+        stranger = {"items": 10**9, "days": 10**9}[field]
+        response = client_pl.post(REGISTER, form_data(client_pl, **{field: [stranger]}))
+        assert response.status_code == 400
+        assert response.context["form"].has_error(field, "invalid_choice")
+        assert not Registration.objects.exists()
+
     def test_seats_shown_are_live_though_the_items_are_cached(self, client_pl, edition, visit):
         """The form's items come from the cache; the counts on every page that shows them do not,
         neither on the form nor on a sign-up sent back with an error."""
