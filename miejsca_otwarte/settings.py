@@ -115,9 +115,9 @@ LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "miejsca_otwarte.cache.RedisCache"  # one client per pool, see there
-# How long each process serves its own copy of the program page before it asks the shared cache
-# whether the program or a seat count changed (program.selectors.cached_program_page).
-PROGRAM_PAGE_LOCAL_SECONDS = env.float("PROGRAM_PAGE_LOCAL_SECONDS", default=1.0)
+# How long each process serves its own copy of the current edition, the sign-up form's choices and
+# the program page before it asks the shared cache whether they changed (miejsca_otwarte.cache).
+LOCAL_COPY_SECONDS = env.float("LOCAL_COPY_SECONDS", default=1.0)
 if CACHE_URL:
     # Read from Redis, written through to the database: a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

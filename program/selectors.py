@@ -1,6 +1,5 @@
 """Reads of the program, shaped for the pages that show them."""
 
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import uuid4
@@ -9,6 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
+
+from miejsca_otwarte.cache import local_copies
 
 from .models import ConferenceDay, Edition, EditionRole, Organisation, ProgramItem
 
@@ -20,14 +21,24 @@ PROGRAM_CACHE_TIMEOUT = 30
 
 
 def current_edition() -> Edition | None:
-    """The edition the public site shows, with its days. Cached: every page needs it, it rarely
-    changes (program.signals drops the cached copy whenever an edition or a day is saved)."""
+    """The edition the public site shows, with its days. Cached, and held by each process for a
+    second: every page needs it, it rarely changes (program.signals drops both copies whenever an
+    edition or a day is saved). Shared by requests: read-only."""
+    return local_copies.get(CURRENT_EDITION_CACHE_KEY, _shared_current_edition)
+
+
+def _shared_current_edition() -> Edition | None:
     edition = cache.get(CURRENT_EDITION_CACHE_KEY)
     if edition is None:
         edition = Edition.objects.prefetch_related("days").current()
         if edition is not None:
             cache.set(CURRENT_EDITION_CACHE_KEY, edition, timeout=60)
     return edition
+
+
+def forget_current_edition() -> None:
+    cache.delete(CURRENT_EDITION_CACHE_KEY)
+    local_copies.forget(CURRENT_EDITION_CACHE_KEY)
 
 
 def current_edition_or_404() -> Edition:
@@ -82,13 +93,8 @@ def roles_by_kind(edition: Edition) -> dict[str, list[EditionRole]]:
     return grouped
 
 
-# language -> (when this process last checked its copy against the version, the page)
-_local_pages: dict[str, tuple[float, str]] = {}
-_clock = time.monotonic
-
-
-def forget_local_copies() -> None:
-    _local_pages.clear()
+def _page_key(language: str) -> str:
+    return f"program:page:{language}"
 
 
 def bump_program_version() -> str:
@@ -97,7 +103,7 @@ def bump_program_version() -> str:
     update() bypass signals)."""
     version = uuid4().hex
     cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
-    forget_local_copies()
+    local_copies.forget(*(_page_key(code) for code, _name in settings.LANGUAGES))
     return version
 
 
@@ -107,20 +113,13 @@ def cached_program_page(language: str, render) -> str:
     made from and served while that version is current. Saving an edition, day, item or host, or
     any change of seats, bumps the version (program.signals, registration.services).
 
-    Each process also keeps the page it last served and asks the cache again only after
-    PROGRAM_PAGE_LOCAL_SECONDS: the busiest page then costs no round trip to Redis at all. Its own
-    bumps drop the copy at once; another server's reach it within those seconds (one by default,
-    as a micro-cache in front would)."""
-    local = _local_pages.get(language)
-    if local is not None and _clock() - local[0] < settings.PROGRAM_PAGE_LOCAL_SECONDS:
-        return local[1]
-    html = _shared_program_page(language, render)
-    _local_pages[language] = (_clock(), html)
-    return html
+    Each process also keeps the page it last served for LOCAL_COPY_SECONDS: the busiest page then
+    costs no round trip to Redis at all. Its own bumps drop the copy at once."""
+    return local_copies.get(_page_key(language), lambda: _shared_program_page(language, render))
 
 
 def _shared_program_page(language: str, render) -> str:
-    page_key = f"program:page:{language}"
+    page_key = _page_key(language)
     found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
     version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)
     if version is not None and copy is not None and copy[0] == version:

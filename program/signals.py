@@ -1,15 +1,14 @@
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from . import selectors
 from .models import ConferenceDay, Edition, Organisation, ProgramItem
-from .selectors import CURRENT_EDITION_CACHE_KEY, bump_program_version
 
 
 @receiver([post_save, post_delete], sender=Edition)
 @receiver([post_save, post_delete], sender=ConferenceDay)
 def forget_current_edition(**kwargs):
-    cache.delete(CURRENT_EDITION_CACHE_KEY)
+    selectors.forget_current_edition()
 
 
 @receiver([post_save, post_delete], sender=Edition)
@@ -18,4 +17,4 @@ def forget_current_edition(**kwargs):
 @receiver([post_save, post_delete], sender=ProgramItem)
 @receiver(m2m_changed, sender=ProgramItem.hosts.through)
 def forget_cached_program(**kwargs):
-    bump_program_version()
+    selectors.bump_program_version()

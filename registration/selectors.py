@@ -1,11 +1,13 @@
 """Reads of registrations, shaped for pages and e-mails."""
 
+import copy
 import hmac
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch
 
+from miejsca_otwarte.cache import local_copies
 from program.models import CateringOffer, Edition, ProgramItem
 
 from .models import Booking, CateringOrder, DayAttendance, FreeTicketClaim, Registration
@@ -43,7 +45,7 @@ ITEM_COUNTERS = ("capacity", "seats_taken", "waitlist_length")
 OFFER_COUNTERS = ("paid_taken", "free_taken", "free_waitlist_length")
 
 
-@dataclass
+@dataclass(frozen=True)
 class SignUpChoices:
     """What the sign-up form offers: the limited items in program order, and the catering offer
     (None when the edition has none)."""
@@ -51,29 +53,46 @@ class SignUpChoices:
     items: list[ProgramItem]
     offer: CateringOffer | None
 
-    def read_live_counts(self) -> None:
-        """Set the seats and meals counters to what the database holds now: two light queries."""
+    def with_live_counts(self) -> "SignUpChoices":
+        """Copies with the seats and meals counters the database holds now (two light queries);
+        the cached objects are shared by requests and stay as they are."""
         rows = ProgramItem.objects.filter(pk__in=[item.pk for item in self.items]).values_list(
             "pk", *ITEM_COUNTERS
         )
         counts = {pk: values for pk, *values in rows}
-        for item in self.items:
-            if item.pk in counts:  # else deleted this instant; the cached copy is dropped already
-                item.capacity, item.seats_taken, item.waitlist_length = counts[item.pk]
-        if self.offer is not None:
-            offer_counts = CateringOffer.objects.filter(pk=self.offer.pk).values_list(*OFFER_COUNTERS).first()
+        # An item missing from `counts` was deleted this instant; the cached copy is dropped already.
+        items = [_with(item, ITEM_COUNTERS, counts[item.pk]) for item in self.items if item.pk in counts]
+        offer = self.offer
+        if offer is not None:
+            offer_counts = CateringOffer.objects.filter(pk=offer.pk).values_list(*OFFER_COUNTERS).first()
             if offer_counts is not None:
-                self.offer.paid_taken, self.offer.free_taken, self.offer.free_waitlist_length = offer_counts
+                offer = _with(offer, OFFER_COUNTERS, offer_counts)
+        return SignUpChoices(items=items, offer=offer)
+
+
+def _with(obj, names, values):
+    changed = copy.copy(obj)
+    for name, value in zip(names, values, strict=True):
+        setattr(changed, name, value)
+    return changed
 
 
 def sign_up_choices(edition: Edition, *, live_counts: bool = True) -> SignUpChoices:
     """The items and catering the sign-up form offers. Their fixed parts (titles, times, prices)
     come from the cache, which registration.signals drops whenever an item, the offer or a day is
-    saved or deleted; the counters are then read now, unless `live_counts` is False: a sign-up
-    decides on the counters it reads under lock, so checking its form needs none."""
+    saved or deleted, and each process holds them for a second (miejsca_otwarte.cache); the
+    counters are then read now, unless `live_counts` is False: a sign-up decides on the counters it
+    reads under lock, so checking its form needs none."""
     key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition.pk)
+    read_now = []  # the loader's note that it read the rows, counters included, just now
+    choices = local_copies.get(key, lambda: _shared_sign_up_choices(key, edition, read_now))
+    return choices.with_live_counts() if live_counts and not read_now else choices
+
+
+def _shared_sign_up_choices(key: str, edition: Edition, read_now: list) -> SignUpChoices:
     choices = cache.get(key)
     if choices is None:
+        read_now.append(True)
         choices = SignUpChoices(
             # No hosts: no page that lists these shows them, and a prefetch is one more query.
             items=list(
@@ -85,15 +104,15 @@ def sign_up_choices(edition: Edition, *, live_counts: bool = True) -> SignUpChoi
             offer=CateringOffer.objects.filter(edition=edition).select_related("day").first(),
         )
         cache.set(key, choices, timeout=SIGN_UP_CHOICES_CACHE_TIMEOUT)
-    elif live_counts:
-        choices.read_live_counts()
     if choices.offer is not None:
         choices.offer.edition = edition
     return choices
 
 
 def forget_sign_up_choices(edition_id: int) -> None:
-    cache.delete(SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition_id))
+    key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition_id)
+    cache.delete(key)
+    local_copies.forget(key)
 
 
 @dataclass(frozen=True)

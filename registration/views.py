@@ -67,7 +67,8 @@ def register(request):
         if form.errors:
             status = max(status, 400)
         # Shown again: with the seats and meals as they are now.
-        choices.read_live_counts()
+        choices = choices.with_live_counts()
+        form.setup_items(edition, choices.items)
         form.setup_catering(choices.offer)
     context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
     return render(request, "registration/register.html", context, status=status)

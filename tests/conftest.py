@@ -10,12 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from program import selectors
 from program.models import ProgramItem
 from program.services import EDITIONS_DIR, edition_load
+from tests.factories import forget_cached
 
 # A fixed "today" so that tests do not depend on the day they run.
 NOW = timezone.make_aware(dt.datetime(2026, 11, 23, 12, 0))
@@ -23,11 +22,11 @@ NOW = timezone.make_aware(dt.datetime(2026, 11, 23, 12, 0))
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """program.selectors.current_edition caches the edition: start every test without it."""
-    cache.clear()
-    selectors.forget_local_copies()
+    """The current edition, the sign-up choices and the program page are cached, and each process
+    keeps its own copies too: start every test without them."""
+    forget_cached()
     yield
-    cache.clear()
+    forget_cached()
 
 
 @pytest.fixture(scope="session")

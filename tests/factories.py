@@ -2,12 +2,21 @@
 
 import itertools
 
+from django.core.cache import cache
+
+from miejsca_otwarte.cache import local_copies
 from registration import services
 from registration.mail import send_outgoing_mail
 from registration.models import OutgoingMail
 
 ALL_CONSENTS = {"terms": True, "privacy": True, "image": False, "newsletter": False}
 _emails = itertools.count(1)
+
+
+def forget_cached() -> None:
+    """A cold start: nothing in the shared cache, nothing in this process's copies of it."""
+    cache.clear()
+    local_copies.clear()
 
 
 def person(**overrides) -> services.Person:

@@ -4,7 +4,6 @@ import json
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone, translation
 
 from program.models import CateringOffer
@@ -15,14 +14,6 @@ from registration.catering import CateringRequest, ClaimRequest
 # A fixed "now" inside the demo's registration window: the 2030 edition starts on 29 November.
 NOW = timezone.make_aware(dt.datetime(2030, 11, 1, 12, 0))
 _emails = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    # program.selectors.current_edition caches the edition between tests otherwise.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def load_edition():

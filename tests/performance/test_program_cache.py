@@ -80,9 +80,9 @@ def test_the_cached_page_holds_nothing_of_a_visitor(client, upcoming_edition):
 
 def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edition, visit, monkeypatch):
     """Another server's change (its bump reaches the shared cache, not this process's copy) shows
-    here once PROGRAM_PAGE_LOCAL_SECONDS have passed, and not a request earlier."""
+    here once LOCAL_COPY_SECONDS have passed, and not a request earlier."""
     clock = [1000.0]
-    monkeypatch.setattr(selectors, "_clock", lambda: clock[0])
+    monkeypatch.setattr("miejsca_otwarte.cache._clock", lambda: clock[0])
     client.cookies["django_language"] = "en"
     assert "20 seats left of 20" in program_page(client)
 

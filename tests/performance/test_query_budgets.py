@@ -8,14 +8,13 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from model_bakery import baker
 
 from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Booking, Registration
-from tests.factories import ALL_CONSENTS, person
+from tests.factories import ALL_CONSENTS, forget_cached, person
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def grow(edition, *, items: int, registrations: int) -> None:
 def data(request, upcoming_edition):
     if request.param == "large":
         grow(upcoming_edition, items=30, registrations=200)
-    cache.clear()
+    forget_cached()
     return upcoming_edition
 
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
-from miejsca_otwarte.cache import RedisCache
+from miejsca_otwarte.cache import LocalCopies, RedisCache
 
 
 @pytest.fixture
@@ -26,3 +26,27 @@ def test_django_backend_builds_a_client_per_call():
     """The control: without the subclass every call gets a new client object."""
     django_cache = DjangoRedisCache("redis://127.0.0.1:6379/7", {})
     assert django_cache._cache.get_client() is not django_cache._cache.get_client()
+
+
+class TestLocalCopies:
+    @pytest.fixture
+    def clock(self, monkeypatch, settings):
+        settings.LOCAL_COPY_SECONDS = 1.0
+        now = [1000.0]
+        monkeypatch.setattr("miejsca_otwarte.cache._clock", lambda: now[0])
+        return now
+
+    def test_held_for_the_set_seconds_then_loaded_again(self, clock):
+        copies, loads = LocalCopies(), iter(["first", "second"])
+        assert copies.get("key", lambda: next(loads)) == "first"
+        clock[0] += 0.9
+        assert copies.get("key", lambda: next(loads)) == "first"
+        clock[0] += 0.2
+        assert copies.get("key", lambda: next(loads)) == "second"
+
+    def test_forgotten_at_once_and_none_is_held_too(self, clock):
+        copies, loads = LocalCopies(), iter([None, "edition"])
+        assert copies.get("key", lambda: next(loads)) is None  # no current edition, for a second
+        assert copies.get("key", lambda: next(loads)) is None
+        copies.forget("key", "another key")
+        assert copies.get("key", lambda: next(loads)) == "edition"
