@@ -22,6 +22,25 @@ def test_reuses_one_client_and_still_works(redis_cache):
     assert redis_cache._cache.get_client(write=True) is redis_cache._cache.get_client(write=False)
 
 
+def test_incr_is_one_round_trip_and_keeps_the_expiry(redis_cache, monkeypatch):
+    redis_cache.add("attempts", 1, timeout=60)
+    client = redis_cache._cache.get_client(write=True)
+    sent, send = [], client.execute_command
+    monkeypatch.setattr(
+        client, "execute_command", lambda *args, **options: sent.append(args[0]) or send(*args, **options)
+    )
+    assert redis_cache.incr("attempts") == 2
+    assert sent == ["EVALSHA"]
+    assert redis_cache.incr("attempts", 5) == 7
+    assert 0 < client.ttl(redis_cache.make_key("attempts")) <= 60
+
+
+def test_incr_of_a_missing_key_fails_as_django_says(redis_cache):
+    with pytest.raises(ValueError, match="not found"):
+        redis_cache.incr("never set")
+    assert redis_cache.get("never set") is None
+
+
 def test_django_backend_builds_a_client_per_call():
     """The control: without the subclass every call gets a new client object."""
     django_cache = DjangoRedisCache("redis://127.0.0.1:6379/7", {})
