@@ -227,11 +227,13 @@ def _lock_items(item_ids: Iterable[int], *fields: str) -> list:
     if not item_ids:
         return []
     locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
-    rows = lock_rows(locked.values_list(*fields) if fields else locked)
-    # Every change of seats or waiting lists locks its items here first, and saves the counters
-    # with update() or bulk_update(), which send no signals: the cached program shows seats left.
+    return lock_rows(locked.values_list(*fields) if fields else locked)
+
+
+def _seats_changed() -> None:
+    """The services save the counters with update() or bulk_update(), which send no signals, and
+    the cached program shows the seats left (not the waiting lists): it goes stale at commit."""
     transaction.on_commit(bump_program_version)
-    return rows
 
 
 def _take_places(
@@ -259,6 +261,8 @@ def _take_places(
             seats_taken=seats_taken, waitlist_length=waitlist_length
         )
     Booking.objects.bulk_create(bookings)
+    if any(booking.is_confirmed for booking in bookings):
+        _seats_changed()  # in a rush most land on a waiting list: the program page stays cached
     return bookings
 
 
@@ -269,6 +273,7 @@ def _give_up_places(
     the next people waiting. `locked` holds the items, locked by the caller."""
     if not bookings:
         return
+    _seats_changed()
     Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).delete()
     for booking in bookings:
         item = locked[booking.item_id]

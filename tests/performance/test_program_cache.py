@@ -35,6 +35,23 @@ def test_a_sign_up_shows_at_once(client, upcoming_edition, visit, django_capture
     assert "19 seats left of 20" in program_page(client)
 
 
+def test_a_place_on_a_waiting_list_leaves_the_cached_page_alone(
+    client, upcoming_edition, visit, django_capture_on_commit_callbacks
+):
+    """The page shows seats left, not waiting lists: in a rush, once the seats are gone, every
+    sign-up would otherwise make every process render it again."""
+    ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=visit.capacity)
+    program_page(client)
+    version = cache.get(selectors.PROGRAM_VERSION_CACHE_KEY)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        registration = sign_up(upcoming_edition, [visit])
+
+    assert registration.bookings.get().waitlist_position == 1
+    assert cache.get(selectors.PROGRAM_VERSION_CACHE_KEY) == version
+    assert not callbacks
+
+
 def test_a_cancellation_shows_at_once(client, upcoming_edition, visit, django_capture_on_commit_callbacks):
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
