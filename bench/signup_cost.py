@@ -1,0 +1,103 @@
+"""What one sign-up costs, free of the machine's noise: `make bench-signup-cost`.
+
+`python bench/signup_cost.py N` posts N complete sign-up forms for the bench's hot item straight
+through the WSGI handler (as gunicorn calls it: every middleware, the CSRF check, the rate limit,
+the form, the service, the commit) after 30 to warm up, against the database `make bench` built
+and left behind, with the bench's production settings and the local Redis (6379, database 15) as
+the cache; it prints the CPU time per sign-up. On a shared 2-core machine that drifts by ±20 %
+between runs. `--instructions` runs it under valgrind for 20 and for 120 sign-ups and prints the
+difference per sign-up in instructions, which repeats to within 0.5 %: what a change of code is
+worth (docs/performance.md)."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import ENV, HOT_SLUG, PY  # noqa: E402
+
+os.environ.update(ENV, CACHE_URL=os.environ.get("BENCH_COST_CACHE_URL", "rediscache://127.0.0.1:6379/15"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miejsca_otwarte.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret  # noqa: E402
+
+from miejsca_otwarte.wsgi import application  # noqa: E402
+from program.models import ProgramItem  # noqa: E402
+
+WARM_UP = 30
+FEW, MANY = 20, 120  # the two runs counted under valgrind
+
+item = ProgramItem.objects.get(slug=HOT_SLUG)
+day = next(day for day in item.edition.days.all() if day.date == item.day)
+secret = _get_new_csrf_string()
+token = _mask_cipher_secret(secret)
+
+
+def sign_up() -> None:
+    key = uuid.uuid4()
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "first_name": "Bench",
+        "last_name": "Signup",
+        "email": f"c{key}@example.com",
+        "town": "Kraków",
+        "voivodeship": "lesser_poland",
+        "organisation_type": "ngo",
+        "accept_terms": "on",
+        "submission_key": str(key),
+        "days": day.pk,
+        "items": item.pk,
+    }
+    body = "&".join(f"{name}={value}" for name, value in fields.items()).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/registration/",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_COOKIE": f"csrftoken={secret}; django_language=pl",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+    }
+    status = []
+    response = application(environ, lambda line, headers, *exc_info: status.append(line))
+    b"".join(response)
+    response.close()
+    if not status[0].startswith("302"):
+        sys.exit(f"the sign-up answered {status[0]}")
+
+
+def instructions(count: int) -> int:
+    """Instructions of a whole run of this script (start-up and warm-up included)."""
+    args = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", PY, __file__, str(count)]
+    finished = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
+    return int(re.search(r"Collected : (\d+)", finished.stderr).group(1))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--instructions"]:
+        per_sign_up = (instructions(MANY) - instructions(FEW)) / (MANY - FEW)
+        print(f"{per_sign_up / 1e6:.2f} M instructions per sign-up")
+        sys.exit()
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    for _ in range(WARM_UP):
+        sign_up()
+    started = time.process_time()
+    for _ in range(count):
+        sign_up()
+    print(f"{(time.process_time() - started) / count * 1000:.2f} ms of CPU per sign-up ({count} sign-ups)")
