@@ -7,12 +7,12 @@ request's time (docs/performance.md). A `redis.Redis` is thread-safe and the poo
 connecting, so one per pool is enough.
 """
 
-# Imported with the backend (Django would import it at the first cache call), so that gunicorn's
-# master loads it before forking its workers (miejsca_otwarte.wsgi).
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
+# Imported with the backend (Django would import it at the first cache call), so that gunicorn's
+# master loads it before forking its workers (miejsca_otwarte.wsgi).
 import redis  # noqa: F401
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache

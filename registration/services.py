@@ -231,8 +231,10 @@ def _lock_items(item_ids: Iterable[int], *fields: str) -> list:
 
 
 def _seats_changed() -> None:
-    """The services save the counters with update() or bulk_update(), which send no signals, and
-    the cached program shows the seats left (not the waiting lists): it goes stale at commit."""
+    """The cached program shows the seats left (not the waiting lists): it goes stale at commit.
+    The services save the counters with update() or bulk_update(), which send no signals, and a
+    signal sent inside the transaction would bump too early: a page rendered between the bump and
+    the commit would keep the old seats under the new version."""
     transaction.on_commit(bump_program_version)
 
 
@@ -469,6 +471,7 @@ def item_set_capacity(
     now = now or timezone.now()
     with transaction.atomic():
         [item] = _lock_items([item.pk])
+        _seats_changed()  # at commit too: the save's own signal bumps before it
         if capacity is None:
             if item.seats_taken or item.waitlist_length:
                 raise RegistrationError("capacity_below_taken", taken=item.seats_taken)
@@ -486,6 +489,7 @@ def waitlist_promote_next(*, item: ProgramItem, now: dt.datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         [item] = _lock_items([item.pk])
+        _seats_changed()
         if item.capacity is None:
             raise RegistrationError("not_limited", item=item.title)
         if item.waitlist_length == 0:

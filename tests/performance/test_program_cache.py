@@ -64,6 +64,25 @@ def test_a_cancellation_shows_at_once(client, upcoming_edition, visit, django_ca
     assert "20 seats left of 20" in program_page(client)
 
 
+@pytest.mark.parametrize("change", ["capacity", "promotion"])
+def test_organisers_seat_changes_make_the_page_stale_at_commit(
+    upcoming_edition, visit, change, django_capture_on_commit_callbacks
+):
+    """The item's save bumps the version at once, before the commit: a page rendered in between
+    from the old rows would stay cached under the new version without a second bump at commit."""
+    sign_up(upcoming_edition, [visit])
+    ProgramItem.objects.filter(pk=visit.pk).update(capacity=1)
+    sign_up(upcoming_edition, [visit])  # waits
+    visit.refresh_from_db()
+    with django_capture_on_commit_callbacks() as callbacks:
+        if change == "capacity":
+            services.item_set_capacity(item=visit, capacity=30)
+        else:
+            ProgramItem.objects.filter(pk=visit.pk).update(capacity=2)
+            services.waitlist_promote_next(item=visit)
+    assert selectors.bump_program_version in callbacks
+
+
 def test_item_and_host_edits_show_at_once(client, upcoming_edition, visit):
     program_page(client)
     visit.title = "Wizyta zmieniona"
