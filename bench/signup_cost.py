@@ -12,6 +12,7 @@ worth (docs/performance.md)."""
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -38,7 +39,9 @@ from program.models import ProgramItem  # noqa: E402
 WARM_UP = 30
 FEW, MANY = 20, 120  # the two runs counted under valgrind
 
-item = ProgramItem.objects.get(slug=HOT_SLUG)
+item = ProgramItem.objects.filter(slug=HOT_SLUG).first()
+if item is None:
+    sys.exit(f"No item {HOT_SLUG!r} in the database: run `make bench` first, it builds the data.")
 day = next(day for day in item.edition.days.all() if day.date == item.day)
 secret = _get_new_csrf_string()
 token = _mask_cipher_secret(secret)
@@ -91,6 +94,8 @@ def instructions(count: int) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--instructions"]:
+        if shutil.which("valgrind") is None:
+            sys.exit("valgrind is needed (Debian: apt-get install valgrind)")
         per_sign_up = (instructions(MANY) - instructions(FEW)) / (MANY - FEW)
         print(f"{per_sign_up / 1e6:.2f} M instructions per sign-up")
         sys.exit()
