@@ -37,12 +37,25 @@ PERSON_FIELDS = [
 ]
 
 
+# What browsers may fill in for the person (the phone's widget says it itself).
+AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "last_name": "family-name",
+    "email": "email",
+    "organisation_name": "organization",
+    "town": "address-level2",
+}
+
+
 def _person_formfield(db_field, **kwargs):
-    """Select boxes open on "— choose —" rather than Django's dashes. Set once, on the class: the
-    sign-up form is built on every sign-up POST, the hottest path of the site."""
+    """Select boxes open on "— choose —" rather than Django's dashes, and the fields browsers can
+    fill in say so. Set once, on the class: the sign-up form is built on every sign-up POST, the
+    hottest path of the site."""
     field = db_field.formfield(**kwargs)
     if isinstance(field, forms.ChoiceField):
         field.choices = [("", _("— choose —")), *field.choices[1:]]
+    if db_field.name in AUTOCOMPLETE:
+        field.widget.attrs["autocomplete"] = AUTOCOMPLETE[db_field.name]
     return field
 
 
@@ -50,18 +63,6 @@ class PersonChecks:
     """What the sign-up form and the management page check in the personal data."""
 
     phone_validator_message = _("Enter a phone number: digits, spaces and an optional + at the start.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        autocomplete = {
-            "first_name": "given-name",
-            "last_name": "family-name",
-            "email": "email",
-            "organisation_name": "organization",
-            "town": "address-level2",
-        }
-        for name, value in autocomplete.items():
-            self.fields[name].widget.attrs["autocomplete"] = value
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

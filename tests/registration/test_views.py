@@ -72,6 +72,14 @@ class TestRegisterForm:
         assert f"{day.date:%d.%m.%Y} — {day.title}" in page
         assert f'name="items" value="{visit.pk}"' in page
 
+    def test_browsers_may_fill_in_the_person_on_both_forms(self, client_pl, edition):
+        person = sign_up(edition)
+        for page in (client_pl.get(REGISTER), client_pl.get(person.get_manage_url())):
+            html = page.content.decode()
+            for name, hint in [("first_name", "given-name"), ("email", "email"), ("town", "address-level2")]:
+                field = re.search(rf'<input[^>]*name="(?:person-)?{name}"[^>]*>', html).group(0)
+                assert f'autocomplete="{hint}"' in field
+
     @pytest.mark.parametrize("field", ["items", "days"])
     def test_a_choice_not_on_the_form_is_refused(self, client_pl, edition, visit, field):
         stranger = {"items": 10**9, "days": 10**9}[field]
