@@ -1,4 +1,5 @@
 import base64
+import copy
 import uuid
 
 from django import forms
@@ -216,26 +217,10 @@ class InvoiceMixin(forms.Form):
         )
 
 
-class CateringMixin(DietMixin, InvoiceMixin):
-    """The catering and the free Małopolska ticket on the sign-up form."""
+class CateringDetails(DietMixin, InvoiceMixin):
+    """The questions that go with the catering on the sign-up form: the free ticket's claim, the
+    diet and the invoice."""
 
-    NONE, PAID, FREE = "", "paid", "free"
-    CATERING_FIELDS = (
-        "catering",
-        "claim_basis",
-        "claim_organisation",
-        "claim_town",
-        "claim_fallback_paid",
-        "diet",
-        "diet_note",
-        "invoice_name",
-        "invoice_nip",
-        "invoice_address",
-    )
-
-    catering = forms.ChoiceField(
-        label=_("Catering on the conference day"), widget=forms.RadioSelect, required=False
-    )
     claim_basis = forms.ChoiceField(
         label=_("Why you qualify"),
         choices=FreeTicketClaim.Basis.choices,
@@ -259,12 +244,54 @@ class CateringMixin(DietMixin, InvoiceMixin):
         required=False,
     )
 
-    def setup_catering(self, offer: CateringOffer | None):
+
+class CateringMixin(DietMixin, InvoiceMixin):
+    """The catering and the free Małopolska ticket on the sign-up form. Its questions
+    (CateringDetails) join the form when it is shown or when catering is chosen: a sign-up without
+    catering neither builds nor checks nine fields it has no use for (5 % of its instructions)."""
+
+    NONE, PAID, FREE = "", "paid", "free"
+    DETAILS = (
+        "claim_basis",
+        "claim_organisation",
+        "claim_town",
+        "claim_fallback_paid",
+        "diet",
+        "diet_note",
+        "invoice_name",
+        "invoice_nip",
+        "invoice_address",
+    )
+    CATERING_FIELDS = ("catering", *DETAILS)
+
+    # Declared on CateringDetails; checked here (the mixins' clean methods) when on the form.
+    diet = diet_note = invoice_name = invoice_nip = invoice_address = None
+    catering = forms.ChoiceField(
+        label=_("Catering on the conference day"), widget=forms.RadioSelect, required=False
+    )
+
+    def _ask_details(self) -> None:
+        if "diet" in self.fields:  # asked already, since the data chose catering: keep them bound
+            return
+        fields = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            if name == "catering":  # in the page's order, for the error summary
+                fields.update(
+                    (detail, copy.deepcopy(CateringDetails.base_fields[detail])) for detail in self.DETAILS
+                )
+        self.fields = fields
+
+    def setup_catering(self, offer: CateringOffer | None, *, shown: bool):
+        """The catering choice with the meals as `offer` counts them; its questions too when the
+        form is to be `shown` or its data chose catering."""
         self.offer = offer
         if offer is None:
             for name in self.CATERING_FIELDS:
                 self.fields.pop(name, None)
             return
+        if shown or self.data.get("catering"):
+            self._ask_details()
         price = number_format(offer.price, 2)
         paid_open = can_order_paid(offer, timezone.now())
         paid_label = _("Catering, %(price)s zł gross, paid by bank transfer") % {"price": price}
@@ -356,7 +383,7 @@ class RegistrationForm(CateringMixin, ItemsMixin, PersonFields):
     def __init__(self, *args, edition, items, catering_offer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_items(edition, items)
-        self.setup_catering(catering_offer)
+        self.setup_catering(catering_offer, shown=not self.is_bound)
 
     def clean_website(self):
         if self.cleaned_data["website"]:

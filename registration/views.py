@@ -69,7 +69,7 @@ def register(request):
         # Shown again: with the seats and meals as they are now.
         choices = choices.with_live_counts()
         form.setup_items(edition, choices.items)
-        form.setup_catering(choices.offer)
+        form.setup_catering(choices.offer, shown=True)
     context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
     return render(request, "registration/register.html", context, status=status)
 

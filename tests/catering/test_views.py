@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from registration.forms import CateringMixin
 from registration.models import CateringOrder, Registration
 
 from .conftest import free, paid, register, set_limits
@@ -173,3 +174,28 @@ def test_the_form_shows_the_meals_left_now_and_the_lock_decides(client, edition,
     assert "The paid catering is sold out." in response.content.decode()
     assert "Paid catering: sold out" in response.content.decode()
     assert not Registration.objects.filter(email="anna@example.com").exists()
+
+
+def test_a_sign_up_without_catering_leaves_its_questions_aside(client, edition):
+    """The claim, diet and invoice questions join the form only with catering: filled in and then
+    left without catering, they are neither checked nor kept."""
+    data = form_data(edition, catering="", invoice_nip="not a NIP", diet="other", diet_note="")
+
+    response = client.post(reverse("registration:register"), data)
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1
+    assert not CateringOrder.objects.exists()
+
+
+def test_a_form_sent_back_without_catering_still_asks_them_with_what_was_typed(client, edition):
+    data = form_data(edition, catering="", accept_terms="", diet_note="bez orzechów")
+
+    response = client.post(reverse("registration:register"), data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    for name in CateringMixin.DETAILS:
+        assert f'name="{name}"' in page
+    assert 'value="bez orzechów"' in page
+    assert list(response.context["form"].errors) == ["accept_terms"]
