@@ -22,8 +22,8 @@ help:
 	@echo "make run    install everything, load the 2023 program (dates moved to the upcoming"
 	@echo "            29-30 Nov) and serve it at http://$(HOST):$(PORT) with the task worker"
 	@echo "make test   install everything, make sure PostgreSQL and chromium are there, run"
-	@echo "            pytest on PostgreSQL, ruff check and ruff format --check"
-	@echo "make lint   ruff check and ruff format --check"
+	@echo "            pytest on PostgreSQL, lint-imports, ruff check and ruff format --check"
+	@echo "make lint   lint-imports (the apps' layers), ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make messages  update locale/*/LC_MESSAGES/django.po from the code and compile them"
 	@echo "make clean  remove the virtualenv, compiled catalogues, collected static files"
@@ -65,11 +65,13 @@ run: compilemessages
 
 test: install services compilemessages $(VNU_JAR)
 	$(PY) -m pytest
+	$(VENV)/bin/lint-imports
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	VENV=$(VENV) scripts/audit.sh
 
 lint: install
+	$(VENV)/bin/lint-imports
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 

@@ -7,8 +7,9 @@ import os
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from registration import mail
-from registration.models import OutgoingMail, Registration
+from outbox.models import OutgoingMail
+from outbox.services import mail_queue
+from registration.models import Registration
 
 COUNT = int(os.environ.get("BENCH_MAILS", "400"))
 
@@ -17,5 +18,5 @@ with transaction.atomic():
     OutgoingMail.objects.all().delete()
     people = Registration.objects.filter(bookings__isnull=False, email__startswith="seed").distinct()
     for registration in people.order_by("pk")[:COUNT]:
-        mail.queue(registration, OutgoingMail.Kind.CONFIRMATION)
+        mail_queue(registration=registration, kind=OutgoingMail.Kind.CONFIRMATION)
 print(f"queued {OutgoingMail.objects.count()} mails")

@@ -1,5 +1,4 @@
-"""Django's Redis cache backend, keeping one client per connection pool; and each process's own
-copies of what nearly every request reads from it.
+"""Django's Redis cache backend, keeping one client per connection pool.
 
 Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call, and each
 one fills its table of ~170 response callbacks: on the cached program page that was a fifth of the
@@ -7,19 +6,11 @@ request's time (docs/performance.md). A `redis.Redis` is thread-safe and the poo
 connecting, so one per pool is enough.
 """
 
-import time
-from collections.abc import Callable
-from typing import TypeVar
-
 # Imported with the backend (Django would import it at the first cache call), so that gunicorn's
 # master loads it before forking its workers (miejsca_otwarte.wsgi).
 import redis  # noqa: F401
-from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-
-T = TypeVar("T")
-
 
 # Django's incr() asks EXISTS, then INCRBY: two round trips (the rate limit of every sign-up), and
 # a key that expires in between comes back from INCRBY with no expiry. One script does both at once.
@@ -54,36 +45,3 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ClientPerPool
-
-
-_clock = time.monotonic
-
-
-class LocalCopies:
-    """Values this process read from the shared cache, each kept for LOCAL_COPY_SECONDS before it
-    asks again: what nearly every request reads (the current edition, the sign-up form's choices,
-    the program page) then costs no round trip to Redis and no unpickling. A change made in this
-    process forgets its copy at once (the code that drops the shared copy calls `forget`); one made
-    by another server shows within those seconds (one by default, as a micro-cache in front would).
-    Requests share the values: nothing may change them."""
-
-    def __init__(self):
-        self._copies: dict[str, tuple[float, object]] = {}
-
-    def get(self, key: str, load: Callable[[], T]) -> T:
-        held = self._copies.get(key)
-        if held is not None and _clock() - held[0] < settings.LOCAL_COPY_SECONDS:
-            return held[1]
-        value = load()
-        self._copies[key] = (_clock(), value)
-        return value
-
-    def forget(self, *keys: str) -> None:
-        for key in keys:
-            self._copies.pop(key, None)
-
-    def clear(self) -> None:
-        self._copies.clear()
-
-
-local_copies = LocalCopies()

@@ -47,8 +47,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The project's apps, from the bottom layer up (docs/architecture.md).
     "program",
+    "outbox",
     "registration",
+    "catering",
+    "attendees",
+    "backoffice",
     "audit",
 ]
 
@@ -116,7 +121,7 @@ CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEM
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "miejsca_otwarte.cache.RedisCache"  # one client per pool, see there
 # How long each process serves its own copy of the current edition, the sign-up form's choices and
-# the program page before it asks the shared cache whether they changed (miejsca_otwarte.cache).
+# the program page before it asks the shared cache whether they changed (common.local_copies).
 LOCAL_COPY_SECONDS = env.float("LOCAL_COPY_SECONDS", default=1.0)
 if CACHE_URL:
     # Read from Redis, written through to the database: a Redis restart logs nobody out.
@@ -157,7 +162,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # A mail server that accepts the connection and then hangs must not hold a worker forever; the
-# attempt fails and is retried (registration.mail). Keep it well below MAIL_STALE_MINUTES.
+# attempt fails and is retried (outbox.tasks). Keep it well below MAIL_STALE_MINUTES.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Miejsca Otwarte <noreply@localhost>")
 
@@ -171,6 +176,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Mails stuck in the queue longer than this are sent again by `manage.py requeue_stale_mail`
 # and make /healthz report the queue as stuck.
 MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
+# What a queued mail says: the outbox's worker calls this with each OutgoingMail at send time.
+OUTBOX_MESSAGE_BUILDER = "attendees.emails.mail_message"
 
 # Personal data of an edition is anonymised this many days after it ended (anonymise_editions).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)

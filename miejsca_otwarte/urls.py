@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from registration.staff_views import dashboard
+from backoffice.views import dashboard
 
 from . import views
 
@@ -16,8 +16,8 @@ urlpatterns = [
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path(f"{settings.ADMIN_URL}dashboard/", admin.site.admin_view(dashboard), name="admin_dashboard"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("staff/", include("registration.staff_urls")),
-    path("registration/", include("registration.urls")),
+    path("staff/", include("backoffice.urls")),
+    path("registration/", include("attendees.urls")),
     path("", include("program.urls")),
 ]
 

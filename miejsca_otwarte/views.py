@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from registration import mail
+from outbox.selectors import overdue_tasks, stale_mail
 
 
 def page_not_found(request, exception):
@@ -30,17 +30,17 @@ def healthz(request):
     """For load balancers and monitoring: the database answers and the mail queue moves.
     Counts only, no personal data."""
     try:
-        stale_mail = mail.stale_mail().count()
-        overdue_tasks = mail.overdue_tasks().count()
+        stale_mail_count = stale_mail().count()
+        overdue_count = overdue_tasks().count()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
-    healthy = stale_mail == 0 and overdue_tasks == 0
+    healthy = stale_mail_count == 0 and overdue_count == 0
     return JsonResponse(
         {
             "status": "ok" if healthy else "degraded",
             "database": "ok",
-            "stale_mail": stale_mail,
-            "overdue_tasks": overdue_tasks,
+            "stale_mail": stale_mail_count,
+            "overdue_tasks": overdue_count,
         },
         status=200 if healthy else 503,
     )

@@ -1,13 +1,10 @@
-import datetime as dt
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .validators import compact_iban, compact_nip, validate_nip, validate_polish_iban
 
 
 class EditionQuerySet(models.QuerySet):
@@ -268,121 +265,3 @@ class ProgramItem(models.Model):
 
     def overlaps(self, other: "ProgramItem") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
-
-
-# What organisers set; the counters beside them belong to registration.services.
-CATERING_SETTINGS = (
-    "day",
-    "price",
-    "capacity",
-    "free_ticket_quota",
-    "account_holder",
-    "account_number",
-    "recipient_nip",
-    "payment_days",
-    "reminder_days",
-    "assumptions",
-)
-
-
-class CateringOffer(models.Model):
-    """The paid conference-day catering and the free Małopolska tickets (which include it).
-
-    Also the lock row for both: registration.services changes the counters only while holding
-    this row `FOR UPDATE`, and the check constraints refuse anything over the limits. The free
-    tickets are reserved out of the caterer's capacity, so a free ticket always has a meal:
-    paid meals may use at most `capacity − free_ticket_quota`.
-    """
-
-    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="catering")
-    day = models.ForeignKey(
-        ConferenceDay,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("catering day"),
-        help_text=_("Only people who attend this day can order catering."),
-    )
-    price = models.DecimalField(
-        _("price (PLN, gross)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
-    )
-    capacity = models.PositiveIntegerField(
-        _("meals the caterer can serve"), help_text=_("Paid meals and free tickets together.")
-    )
-    free_ticket_quota = models.PositiveIntegerField(
-        _("free tickets for Małopolska"),
-        default=0,
-        help_text=_("Reserved out of the meals above; each free ticket includes the catering."),
-    )
-    account_holder = models.CharField(_("account holder"), max_length=200)
-    account_number = models.CharField(
-        _("account number (IBAN)"),
-        max_length=34,
-        validators=[validate_polish_iban],
-        help_text=_(
-            "The demo data holds an example number, PL50 1090 1014 0000 0000 1234 5678: "
-            "replace it with the real account before anybody orders."
-        ),
-    )
-    recipient_nip = models.CharField(
-        _("account holder's NIP"),
-        max_length=10,
-        blank=True,
-        validators=[validate_nip],
-        help_text=_("Optional; goes into the QR code."),
-    )
-    payment_days = models.PositiveSmallIntegerField(
-        _("days to pay"),
-        default=7,
-        help_text=_("After ordering; never later than the day before the conference starts."),
-    )
-    reminder_days = models.PositiveSmallIntegerField(
-        _("remind this many days before the deadline"), default=2
-    )
-    assumptions = models.TextField(_("to be confirmed"), blank=True)
-    # Kept by registration.services under this row's lock; the constraints are the last line of defence.
-    paid_taken = models.PositiveIntegerField(_("paid meals taken"), default=0, editable=False)
-    free_taken = models.PositiveIntegerField(_("free tickets taken"), default=0, editable=False)
-    free_waitlist_length = models.PositiveIntegerField(
-        _("waiting for a free ticket"), default=0, editable=False
-    )
-
-    class Meta:
-        verbose_name = _("catering")
-        verbose_name_plural = _("catering")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(free_ticket_quota__lte=models.F("capacity")),
-                name="catering_quota_within_capacity",
-            ),
-            models.CheckConstraint(
-                condition=Q(paid_taken__lte=models.F("capacity") - models.F("free_ticket_quota")),
-                name="catering_paid_never_overbooked",
-            ),
-            models.CheckConstraint(
-                condition=Q(free_taken__lte=models.F("free_ticket_quota")),
-                name="catering_free_never_over_quota",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.edition} — {self.day.date:%d.%m.%Y}"
-
-    def clean(self):
-        # Stored without spaces: the QR code and the bank's statements use the compact form.
-        self.account_number = compact_iban(self.account_number)
-        self.recipient_nip = compact_nip(self.recipient_nip)
-
-    @property
-    def paid_left(self) -> int:
-        return max(self.capacity - self.free_ticket_quota - self.paid_taken, 0)
-
-    @property
-    def free_left(self) -> int:
-        return max(self.free_ticket_quota - self.free_taken, 0)
-
-    @property
-    def last_payment_day(self) -> dt.date:
-        return self.edition.starts_on - dt.timedelta(days=1)
-
-    def payment_due(self, ordered_on: dt.date) -> dt.date:
-        return min(ordered_on + dt.timedelta(days=self.payment_days), self.last_payment_day)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 
-from miejsca_otwarte.cache import local_copies
+from common.local_copies import local_copies
 
 from .models import ConferenceDay, Edition, EditionRole, Organisation, ProgramItem
 

@@ -6,6 +6,3 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registration"
     verbose_name = _("Registration")
-
-    def ready(self):
-        from . import signals  # noqa: F401 (connects the receivers)

@@ -11,19 +11,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from program.models import ConferenceDay, Edition
 
+from .errors import CheckInError
 from .models import DayAttendance, Registration
-from .services import RegistrationError
-
-
-class CheckInError(RegistrationError):
-    MESSAGES = {
-        "not_attending": _("%(name)s did not register for %(day)s."),
-        "cancelled": _("The registration of %(name)s has been cancelled."),
-    }
 
 
 @dataclass(frozen=True)

@@ -1,79 +1,30 @@
 """Every change to a registration: sign-up, changes, cancellation, waiting lists and capacity.
 
-Views, admin actions and management commands call these functions and nothing else writes
-registrations. Locking follows one rule everywhere: do what needs no lock first, then lock the
-limited items (always in primary-key order, so two transactions never deadlock), decide, write,
-commit. The counters on ProgramItem are only changed under that lock; check constraints in the
-database back them up.
+Views, admin actions, management commands and loaders call these functions and nothing else writes
+registrations, seats, waiting places or the items' counters. Every path locks first, then reads,
+then writes, through `registration.locking` (the order and the reasons are there and in
+docs/locking.md). Check constraints in the database back the counters up.
+
+Other apps hear of a registration's changes through `registration.signals`, sent inside the
+transaction after the seats: the catering releases its meal and ticket there.
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from outbox.models import OutgoingMail
+from outbox.services import mail_queue
 from program.models import ConferenceDay, Edition, ProgramItem
 from program.selectors import bump_program_version
 
-from . import catering, mail
-from .models import Booking, Consent, DayAttendance, OutgoingMail, Registration
-
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
-
-
-class RegistrationError(Exception):
-    """A rule said no. `message` is for the person, in their language."""
-
-    MESSAGES = {
-        "closed": _("Registration is closed."),
-        "duplicate_email": _(
-            "This e-mail address is already registered for this edition. "
-            "Use “Send me my link again” to change your registration."
-        ),
-        "clash": _("“%(first)s” and “%(second)s” take place at the same time: choose one of them."),
-        "unknown_item": _("One of the chosen program items is not available."),
-        "no_day": _("Choose at least one day you will attend."),
-        "consent_required": _("You have to accept the participation terms and the privacy information."),
-        "cancelled": _("This registration has been cancelled."),
-        "busy": _("Many people are signing up right now. Please try again in a moment."),
-        "capacity_below_taken": _(
-            "The capacity cannot be lower than the %(taken)s seats already taken. "
-            "Ask people to move to another item first."
-        ),
-        "no_free_seat": _("There is no free seat on “%(item)s”: raise its capacity first."),
-        "waitlist_empty": _("Nobody is waiting for “%(item)s”."),
-        "not_limited": _("“%(item)s” has no capacity limit."),
-        "no_catering": _("This edition offers no catering."),
-        "catering_day": _(
-            "The catering is served on %(date)s: choose that day too, or leave out the catering."
-        ),
-        "catering_full": _("The paid catering is sold out. Register without it, or ask for a free ticket."),
-        "catering_closed": _("Catering can no longer be ordered."),
-        "catering_exists": _("You have already ordered the catering."),
-        "catering_none": _("You have not ordered the catering."),
-        "catering_paid": _(
-            "Your catering is paid: write to the organisers if you cannot come, they will refund it."
-        ),
-        "claim_not_pending": _("Only a claim that awaits verification can be approved."),
-        "claim_not_open": _(
-            "Only a claim that awaits verification or is on the waiting list can be rejected."
-        ),
-        "reason_required": _("Give the reason for rejecting the claim: the person will read it."),
-    }
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(self.MESSAGES[self.code]) % self.params
-
+from . import locking, signals
+from .errors import RegistrationError
+from .models import Booking, Consent, DayAttendance, Registration
 
 @dataclass(frozen=True, kw_only=True)
 class Person:
@@ -115,13 +66,16 @@ def registration_create(
     consents: Mapping[str, bool],
     language: str = "pl",
     submission_key=None,
-    catering_request: "catering.CateringRequest | None" = None,
+    add_ons: Sequence[Callable[[Registration], object]] = (),
     now: dt.datetime | None = None,
 ) -> Registration:
     """Register a person: each chosen limited item gives a seat if one is free at commit time,
-    otherwise the next place on its waiting list; then the catering or a free ticket, if asked
-    for (registration.catering). The confirmation e-mail is queued in the same transaction.
-    A repeated `submission_key` (double click, back button) returns the first result.
+    otherwise the next place on its waiting list. The confirmation e-mail is queued in the same
+    transaction. A repeated `submission_key` (double click, back button) returns the first result.
+
+    `add_ons` run in the same transaction after the seats, each with the new registration (the
+    catering's meal or free ticket: its locks come after the items'); a refusal there refuses the
+    whole sign-up. A repeated submission does not run them again.
 
     `days` and `items` are the edition's objects as the caller loaded them (the form has them:
     the hottest path of the site reads no row twice); anything else is refused."""
@@ -150,11 +104,10 @@ def registration_create(
                 )
                 for kind in Consent.Kind.values
             )
-            mail.queue(registration, OutgoingMail.Kind.CONFIRMATION)
+            mail_queue(registration=registration, kind=OutgoingMail.Kind.CONFIRMATION)
             _take_places(registration, items, now=now)  # late: the item locks are held until commit
-            if catering_request is not None:
-                # After the items: the lock order is items, then the catering offer (see catering.py).
-                catering.catering_take(registration=registration, request=catering_request, now=now)
+            for add_on in add_ons:
+                add_on(registration)
     except IntegrityError:
         # A unique index said no. The same form sent twice (a double click, the back button): the
         # first result stands. Or the address is registered already. Anything else is a bug.
@@ -206,30 +159,6 @@ def _days_for(
     return days
 
 
-def lock_rows(queryset) -> list:
-    """Evaluate a `select_for_update()` queryset. The wait for the rows is bounded by the
-    connection's `lock_timeout` (settings.py sets it for every PostgreSQL connection), so a stuck
-    transaction shows "try again" instead of a hang. Only a lock wait that ran out means "busy";
-    a lost database is the 503 page's business. Every lock of registration rules goes through here."""
-    try:
-        return list(queryset)
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-            raise
-        raise RegistrationError("busy") from error
-
-
-def _lock_items(item_ids: Iterable[int], *fields: str) -> list:
-    """Lock the items' rows until commit, in primary-key order so that concurrent transactions
-    queue rather than deadlock. Returns the items, or with `fields` just those values of each
-    (the sign-up's lock, as light as it goes: no model rows)."""
-    item_ids = sorted(set(item_ids))
-    if not item_ids:
-        return []
-    locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk")
-    return lock_rows(locked.values_list(*fields) if fields else locked)
-
-
 def _seats_changed() -> None:
     """The cached program shows the seats left (not the waiting lists): it goes stale at commit.
     The services save the counters with update() or bulk_update(), which send no signals, and a
@@ -247,7 +176,7 @@ def _take_places(
     if not items:
         return []
     bookings = []
-    counters = _lock_items(items, "pk", "seats_taken", "capacity", "waitlist_length")
+    counters = locking.lock_items(items, "pk", "seats_taken", "capacity", "waitlist_length")
     for item_id, seats_taken, capacity, waitlist_length in counters:
         if capacity is None:  # made unlimited since the caller read it
             raise RegistrationError("unknown_item")
@@ -310,7 +239,9 @@ def _promote_waiting(item: ProgramItem, *, now: dt.datetime, limit: int | None =
         # audit history (the renumbering below is derived data and does not).
         booking.status, booking.waitlist_position, booking.confirmed_at = Booking.Status.CONFIRMED, None, now
         booking.save(update_fields=["status", "waitlist_position", "confirmed_at"])
-        mail.queue(booking.registration, OutgoingMail.Kind.PROMOTION, {"item_id": item.pk})
+        mail_queue(
+            registration=booking.registration, kind=OutgoingMail.Kind.PROMOTION, context={"item_id": item.pk}
+        )
     Booking.objects.filter(item=item, status=Booking.Status.WAITLISTED).update(
         waitlist_position=F("waitlist_position") - count
     )
@@ -322,8 +253,10 @@ def _promote_waiting(item: ProgramItem, *, now: dt.datetime, limit: int | None =
 # --- changes by the attendee -------------------------------------------------------------------
 
 
-def _locked_registration(registration: Registration) -> Registration:
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+def registration_lock(*, registration: Registration) -> Registration:
+    """Lock the person's registration row (rank 1 of registration.locking) and return it fresh;
+    refuses a cancelled one. Other apps call it before changing what belongs to the person."""
+    locked = locking.lock_registration(registration.pk)
     if not locked.is_active:
         raise RegistrationError("cancelled")
     return locked
@@ -332,7 +265,7 @@ def _locked_registration(registration: Registration) -> Registration:
 def registration_update_person(*, registration: Registration, person: Person) -> Registration:
     """Change the personal data (the e-mail address stays unique per edition)."""
     with transaction.atomic():
-        registration = _locked_registration(registration)
+        registration = registration_lock(registration=registration)
         for name, value in vars(person).items():
             setattr(registration, name, value)
         try:
@@ -340,7 +273,7 @@ def registration_update_person(*, registration: Registration, person: Person) ->
                 registration.save()
         except IntegrityError as error:
             raise RegistrationError("duplicate_email") from error
-        mail.queue(registration, OutgoingMail.Kind.CHANGED)
+        mail_queue(registration=registration, kind=OutgoingMail.Kind.CHANGED)
     return registration
 
 
@@ -357,25 +290,26 @@ def registration_change_items(
     now = now or timezone.now()
     edition = registration.edition
     with transaction.atomic():
-        registration = _locked_registration(registration)
-        current = {booking.item_id: booking for booking in registration.bookings.all()}
+        registration = registration_lock(registration=registration)
+        # Which items the person holds changes only under their registration's lock, so this
+        # read is safe now; their seats and places are read after the items are locked below.
+        current_ids = set(registration.bookings.values_list("item_id", flat=True))
         wanted = set(item_ids)
-        added_ids = wanted - current.keys()
+        added_ids, dropped_ids = wanted - current_ids, current_ids - wanted
         if added_ids and not edition.is_registration_open(now):
             raise RegistrationError("closed")
         kept_and_added = _bookable_items(edition, wanted)
         added = [item for item in kept_and_added if item.pk in added_ids]
-        dropped = [booking for item_id, booking in current.items() if item_id not in wanted]
         if day_ids is None:
             day_ids = list(registration.days.values_list("day_id", flat=True))
         days = _days_for(edition, day_ids, kept_and_added)
-        catering.check_days_keep_catering(registration=registration, days=days)
+        signals.registration_days_changing.send(sender=Registration, registration=registration, days=days)
         _set_days(registration, days)
-        if not added and not dropped:
+        if not added_ids and not dropped_ids:
             return registration
-        mail.queue(registration, OutgoingMail.Kind.CHANGED)
-        locked = {item.pk: item for item in _lock_items([*added_ids, *(b.item_id for b in dropped)])}
-        _give_up_places(dropped, locked, now=now)
+        mail_queue(registration=registration, kind=OutgoingMail.Kind.CHANGED)
+        locked = {item.pk: item for item in locking.lock_items(added_ids | dropped_ids)}
+        _give_up_places(list(registration.bookings.filter(item_id__in=dropped_ids)), locked, now=now)
         _take_places(registration, added, now=now)
     return registration
 
@@ -392,20 +326,21 @@ def _set_days(registration: Registration, days: list[ConferenceDay]) -> None:
 def registration_cancel(
     *, registration: Registration, now: dt.datetime | None = None, notify: bool = True
 ) -> Registration:
-    """Cancel everything: seats go to the next people waiting, waiting places close up; the
-    catering meal and any free ticket are released too (the next person waiting gets the ticket)."""
+    """Cancel everything: seats go to the next people waiting, waiting places close up; what other
+    apps hold for the person is released through `signals.registration_cancelled` (the catering's
+    meal and free ticket: the next person waiting gets the ticket)."""
     now = now or timezone.now()
     with transaction.atomic():
-        registration = _locked_registration(registration)
-        bookings = list(registration.bookings.all())
-        locked = {item.pk: item for item in _lock_items(booking.item_id for booking in bookings)}
-        _give_up_places(bookings, locked, now=now)
-        catering.catering_release_all(registration=registration, now=now)
+        registration = registration_lock(registration=registration)
+        item_ids = registration.bookings.values_list("item_id", flat=True)
+        locked = {item.pk: item for item in locking.lock_items(item_ids)}
+        _give_up_places(list(registration.bookings.all()), locked, now=now)  # read under the locks
+        signals.registration_cancelled.send(sender=Registration, registration=registration, now=now)
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         if notify:
-            mail.queue(registration, OutgoingMail.Kind.CANCELLED)
+            mail_queue(registration=registration, kind=OutgoingMail.Kind.CANCELLED)
     return registration
 
 
@@ -425,7 +360,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
     voivodeship, town and type of organisation. Seats are released first."""
     now = now or timezone.now()
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locking.lock_registration(registration.pk)
         if registration.is_active:
             registration = registration_cancel(registration=registration, now=now, notify=False)
         for name in ANONYMISED_TEXT_FIELDS:
@@ -444,8 +379,8 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
             needs_induction_loop=False,
             needs_assistant=False,
         )
-        catering.catering_anonymise(registration=registration)
-        registration.mails.all().delete()
+        signals.registration_anonymised.send(sender=Registration, registration=registration)
+        OutgoingMail.objects.filter(registration=registration).delete()
     return registration
 
 
@@ -457,7 +392,7 @@ def manage_link_send(*, edition: Edition, email: str) -> None:
     ).first()
     if registration is not None:
         with transaction.atomic():
-            mail.queue(registration, OutgoingMail.Kind.MANAGE_LINK)
+            mail_queue(registration=registration, kind=OutgoingMail.Kind.MANAGE_LINK)
 
 
 # --- organisers ---------------------------------------------------------------------------------
@@ -470,7 +405,7 @@ def item_set_capacity(
     lowering it below the seats taken is refused: nobody is ever cancelled silently."""
     now = now or timezone.now()
     with transaction.atomic():
-        [item] = _lock_items([item.pk])
+        [item] = locking.lock_items([item.pk])
         _seats_changed()  # at commit too: the save's own signal bumps before it
         if capacity is None:
             if item.seats_taken or item.waitlist_length:
@@ -488,7 +423,7 @@ def waitlist_promote_next(*, item: ProgramItem, now: dt.datetime | None = None) 
     """Give the next free seat to the first person waiting (an organiser's action)."""
     now = now or timezone.now()
     with transaction.atomic():
-        [item] = _lock_items([item.pk])
+        [item] = locking.lock_items([item.pk])
         _seats_changed()
         if item.capacity is None:
             raise RegistrationError("not_limited", item=item.title)

@@ -1,16 +1,15 @@
-"""What registration keeps cached about the program, dropped when the program changes."""
+"""What registration tells the apps above it, inside the transaction of the change.
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+Sent after the person's seats are handled and before the commit, so a receiver's locks come after
+the items' (registration.locking): the catering takes the edition's offer there. A receiver may
+refuse by raising its own `DomainError`; the whole change is then rolled back.
+"""
 
-from program.models import CateringOffer, ConferenceDay, ProgramItem
+from django.dispatch import Signal
 
-from .selectors import forget_sign_up_choices
-
-
-# Counters change through update(), which sends no signal: only what organisers edit drops the copy.
-@receiver([post_save, post_delete], sender=ProgramItem)
-@receiver([post_save, post_delete], sender=CateringOffer)
-@receiver([post_save, post_delete], sender=ConferenceDay)
-def forget_cached_choices(instance, **kwargs):
-    forget_sign_up_choices(instance.edition_id)
+# registration, now: the person cancelled (or was cancelled); release what you hold for them.
+registration_cancelled = Signal()
+# registration: the personal data is being erased (RODO); erase yours.
+registration_anonymised = Signal()
+# registration, days: the person's days are about to become `days`; raise to refuse.
+registration_days_changing = Signal()

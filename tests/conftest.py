@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from backoffice.editions import edition_load
 from program.models import ProgramItem
-from program.services import EDITIONS_DIR, edition_load
+from program.services import EDITIONS_DIR
 from tests.factories import forget_cached
 
 # A fixed "today" so that tests do not depend on the day they run.

@@ -4,10 +4,10 @@ import itertools
 
 from django.core.cache import cache
 
-from miejsca_otwarte.cache import local_copies
+from common.local_copies import local_copies
+from outbox.models import OutgoingMail
+from outbox.tasks import send_outgoing_mail
 from registration import services
-from registration.mail import send_outgoing_mail
-from registration.models import OutgoingMail
 
 ALL_CONSENTS = {"terms": True, "privacy": True, "image": False, "newsletter": False}
 _emails = itertools.count(1)

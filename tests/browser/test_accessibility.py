@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from backoffice.editions import edition_load
 from program.models import ProgramItem
-from program.services import edition_load
 from registration import services
 
 pytestmark = [

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from program.services import edition_load
+from backoffice.editions import edition_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,12 @@ from unittest import mock
 import pytest
 from django.utils import timezone, translation
 
-from program.models import CateringOffer
-from program.services import EDITIONS_DIR, edition_load
+from attendees.services import sign_up
+from backoffice.editions import edition_load
+from catering.models import CateringOffer
+from catering.services import CateringRequest, ClaimRequest
+from program.services import EDITIONS_DIR
 from registration import services
-from registration.catering import CateringRequest, ClaimRequest
 
 # A fixed "now" inside the demo's registration window: the 2030 edition starts on 29 November.
 NOW = timezone.make_aware(dt.datetime(2030, 11, 1, 12, 0))
@@ -67,7 +69,7 @@ def free(fallback_paid=False, **values) -> CateringRequest:
 
 
 def register(edition, catering_request=None, *, days=None, now=NOW, **overrides):
-    return services.registration_create(
+    return sign_up(
         edition=edition,
         person=person(**overrides),
         days=days if days is not None else list(edition.days.all()),

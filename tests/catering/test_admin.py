@@ -3,11 +3,11 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registration.models import CateringOrder
+from catering.models import CateringOrder
 
 from .conftest import paid, register
 
-URL = "admin:registration_cateringorder_import_statement"
+URL = "admin:catering_cateringorder_import_statement"
 
 
 @pytest.fixture
@@ -72,5 +72,5 @@ def test_malformed_statement_shows_the_error_and_changes_nothing(admin_client, e
 def test_catering_admin_pages_open(admin_client, edition):
     register(edition, paid())
 
-    for name in ("registration_cateringorder", "registration_freeticketclaim", "program_cateringoffer"):
+    for name in ("catering_cateringorder", "catering_freeticketclaim", "catering_cateringoffer"):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -3,8 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from program.models import CateringOffer
-from registration.models import CateringOrder, FreeTicketClaim
+from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 
 from .conftest import free, load_edition, register, set_limits
 

@@ -4,10 +4,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from catering import bank_statements, payments
+from catering.bank_statements import StatementError, StatementFormat
+from catering.models import CateringOrder
+from catering.services import catering_orders_mark_paid
+from outbox.models import OutgoingMail
 from program.validators import validate_nip, validate_polish_iban
-from registration import payments
-from registration.models import CateringOrder, OutgoingMail
-from registration.payments import StatementError, StatementFormat
 
 from .conftest import paid, register
 
@@ -60,7 +62,7 @@ def statement(*rows: str, header="Data;Tytuł;Kwota") -> bytes:
 def test_statement_preview_and_import(edition):
     orders = [register(edition, paid()).catering_orders.get() for _ in range(4)]
     paid_already = orders[3]
-    payments.catering.catering_orders_mark_paid(orders=[paid_already], paid_on=dt.date(2030, 11, 2))
+    catering_orders_mark_paid(orders=[paid_already], paid_on=dt.date(2030, 11, 2))
     content = statement(
         f"2030-11-03;Przelew MO7-{orders[0].pk:06d} catering;120,00",
         f"04.11.2030;mo7 {orders[1].pk:06d};1 120,00",
@@ -69,9 +71,9 @@ def test_statement_preview_and_import(edition):
         f"2030-11-05;MO7-{paid_already.pk:06d};120,00",
         "",
     )
-    lines = payments.statement_parse(content=content, spec=SPEC)
+    lines = bank_statements.statement_parse(content=content, spec=SPEC)
 
-    preview = payments.statement_preview(edition=edition, lines=lines)
+    preview = bank_statements.statement_preview(edition=edition, lines=lines)
 
     assert [(line.line, order.pk) for line, order in preview.matched] == [(2, orders[0].pk)]
     assert [(line.line, order.pk) for line, order in preview.amount_differs] == [
@@ -84,7 +86,7 @@ def test_statement_preview_and_import(edition):
     ]
     assert CateringOrder.objects.filter(status="paid").count() == 1  # a preview changes nothing
 
-    marked = payments.statement_import(edition=edition, lines=lines)
+    marked = bank_statements.statement_import(edition=edition, lines=lines)
 
     assert [order.pk for order in marked] == [orders[0].pk]
     orders[0].refresh_from_db()
@@ -99,10 +101,10 @@ def test_statement_with_decimal_point_and_comma_delimiter(edition):
     )
     content = b'Bank export\nid,date,title,amount\n17,2030-11-03,"MO7-%06d, Kowalska",120.00\n' % order.pk
 
-    lines = payments.statement_parse(content=content, spec=spec)
+    lines = bank_statements.statement_parse(content=content, spec=spec)
 
     assert lines == [
-        payments.StatementLine(
+        bank_statements.StatementLine(
             line=3, date=dt.date(2030, 11, 3), amount=Decimal("120.00"), title=f"MO7-{order.pk:06d}, Kowalska"
         )
     ]
@@ -138,7 +140,7 @@ def test_malformed_statement_is_refused_with_a_clear_error(edition, content, spe
     order = register(edition, paid()).catering_orders.get()
 
     with pytest.raises(StatementError) as error:
-        payments.statement_parse(content=content, spec=spec)
+        bank_statements.statement_parse(content=content, spec=spec)
 
     assert error.value.message == message
     order.refresh_from_db()
@@ -148,7 +150,7 @@ def test_malformed_statement_is_refused_with_a_clear_error(edition, content, spe
 def test_cp1250_statement(edition):
     content = "Data;Tytuł;Kwota\n2030-11-03;Wpłata za żurek;120,00\n".encode("cp1250")
 
-    lines = payments.statement_parse(
+    lines = bank_statements.statement_parse(
         content=content, spec=StatementFormat(**{**SPEC.__dict__, "encoding": "cp1250"})
     )
 

@@ -4,12 +4,15 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from program.models import CateringOffer
-from registration import catering, services
-from registration.catering import InvoiceData
-from registration.mail import render
-from registration.models import CateringOrder, OutgoingMail, Registration
-from registration.selectors import catering_diet_counts, catering_diet_notes, catering_invoice_rows
+from attendees.emails import mail_message as render
+from catering import services as catering
+from catering.errors import CateringError
+from catering.models import CateringOffer, CateringOrder
+from catering.selectors import catering_diet_counts, catering_diet_notes, catering_invoice_rows
+from catering.services import InvoiceData
+from outbox.models import OutgoingMail
+from registration import services
+from registration.models import Registration
 
 from .conftest import NOW, free, paid, register, set_limits
 
@@ -43,7 +46,7 @@ def test_paid_catering_cannot_be_ordered_once_no_day_is_left_to_pay(edition):
     edition.save()
     register(edition, paid(), now=NOW.replace(day=28, hour=23))
 
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         register(edition, paid(), now=NOW.replace(day=29, hour=0))
 
     assert error.value.code == "catering_closed"
@@ -53,7 +56,7 @@ def test_paid_catering_cannot_be_ordered_once_no_day_is_left_to_pay(edition):
 def test_catering_needs_the_catering_day(edition, offer):
     first_day = edition.days.order_by("date").first()
 
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         register(edition, paid(), days=[first_day])
 
     assert error.value.code == "catering_day"
@@ -70,7 +73,7 @@ def test_paid_catering_is_never_overbooked(edition, offer):
     register(edition, paid())
     register(edition, paid())
 
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         register(edition, paid())
 
     assert error.value.code == "catering_full"
@@ -113,7 +116,7 @@ def test_approve_emails_the_person(edition):
     claim.refresh_from_db()
     assert (claim.status, claim.decided_at) == ("approved", NOW)
     assert kinds(registration) == ["confirmation", "claim_approved"]
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         catering.claim_approve(claim=claim, now=NOW)
     assert error.value.code == "claim_not_pending"
 
@@ -156,7 +159,7 @@ def test_reject_without_fallback_cancels_the_catering(edition, offer):
 def test_reject_needs_a_reason(edition):
     registration = register(edition, free())
 
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         catering.claim_reject(claim=registration.ticket_claims.get(), reason="  ", now=NOW)
 
     assert error.value.code == "reason_required"
@@ -220,7 +223,7 @@ def test_drop_and_add_catering_on_the_management_page(edition, offer):
     assert order.diet_note == "bez orzechów"
     offer.refresh_from_db()
     assert offer.paid_taken == 1
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         catering.catering_add(registration=registration, diet="standard", now=NOW)
     assert error.value.code == "catering_exists"
 
@@ -231,7 +234,7 @@ def test_a_paid_order_cannot_be_dropped(edition):
         orders=registration.catering_orders.all(), paid_on=dt.date(2030, 11, 2)
     )
 
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         catering.catering_drop(registration=registration, now=NOW)
 
     assert error.value.code == "catering_paid"
@@ -241,7 +244,7 @@ def test_the_catering_day_cannot_be_left_out_while_catering_is_ordered(edition):
     registration = register(edition, paid())
     first_day = edition.days.order_by("date").first()
 
-    with pytest.raises(services.RegistrationError) as error:
+    with pytest.raises(CateringError) as error:
         services.registration_change_items(
             registration=registration, item_ids=[], day_ids=[first_day.pk], now=NOW
         )

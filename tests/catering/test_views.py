@@ -3,8 +3,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from registration.forms import CateringMixin
-from registration.models import CateringOrder, Registration
+from catering.forms import CateringMixin
+from catering.models import CateringOrder
+from registration.models import Registration
 
 from .conftest import free, paid, register, set_limits
 

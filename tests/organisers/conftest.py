@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import translation
 
-from registration.roles import ORGANISERS, STAFF, roles_setup
+from backoffice.roles import ORGANISERS, STAFF, roles_setup
 
 POLISH = "ąćęłńóśźż ĄĆĘŁŃÓŚŹŻ"
 

@@ -3,8 +3,9 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from outbox.models import OutgoingMail
 from program.models import ProgramItem
-from registration.models import Booking, OutgoingMail, Registration
+from registration.models import Booking, Registration
 from tests.factories import sign_up
 
 CHANGELIST = "admin:registration_registration_changelist"
@@ -149,7 +150,7 @@ class TestOutgoingMail:
         registration = sign_up(edition)
         outgoing = registration.mails.get()
         OutgoingMail.objects.filter(pk=outgoing.pk).update(state=OutgoingMail.State.FAILED, last_error="550")
-        url = reverse("admin:registration_outgoingmail_changelist")
+        url = reverse("admin:outbox_outgoingmail_changelist")
         organiser_client.post(url, {"action": "retry", "_selected_action": [outgoing.pk]})
         outgoing.refresh_from_db()
         assert (outgoing.state, outgoing.last_error) == (OutgoingMail.State.QUEUED, "")

@@ -9,11 +9,13 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from django.utils import timezone
 
-from program.models import CateringOffer
-from registration import catering, services
-from registration.catering import CateringRequest, ClaimRequest, InvoiceData
-from registration.dashboard import dashboard
-from registration.models import CateringOrder, FreeTicketClaim, OutgoingMail
+from attendees import services as attendees_services
+from backoffice.dashboard import dashboard
+from catering import services as catering
+from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
+from catering.services import CateringRequest, ClaimRequest, InvoiceData
+from outbox.models import OutgoingMail
+from registration import services
 from tests.factories import ALL_CONSENTS, sign_up
 
 from .conftest import POLISH
@@ -34,7 +36,7 @@ def order_catering(edition, day, request: CateringRequest, **fields):
         "voivodeship": "lesser_poland",
     }
     values.update(fields)
-    return services.registration_create(
+    return attendees_services.sign_up(
         edition=edition,
         person=services.Person(**values),
         days=[day],
@@ -391,7 +393,7 @@ def action_names(client) -> list[str]:
 
 
 def offer_post(client, offer, **changes) -> dict:
-    url = reverse("admin:program_cateringoffer_change", args=[offer.pk])
+    url = reverse("admin:catering_cateringoffer_change", args=[offer.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
     data["day"] = offer.day_id
@@ -402,7 +404,7 @@ def offer_post(client, offer, **changes) -> dict:
 @pytest.mark.django_db
 class TestPermissions:
     def test_staff_view_and_export_but_do_not_decide(self, people, staff_client, edition):
-        for name in ("registration_cateringorder", "registration_freeticketclaim", "program_cateringoffer"):
+        for name in ("catering_cateringorder", "catering_freeticketclaim", "catering_cateringoffer"):
             assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
         for name in ("catering_export", "invoice_export"):
             assert staff_client.get(reverse(f"staff:{name}", args=["xlsx"])).status_code == 200
@@ -420,10 +422,10 @@ class TestPermissions:
         assert chosen.ticket_claims.get().status == FreeTicketClaim.Status.PENDING
         assert people["unpaid"].catering_orders.get().status == CateringOrder.Status.AWAITING_PAYMENT
 
-        statement = reverse("admin:registration_cateringorder_import_statement")
+        statement = reverse("admin:catering_cateringorder_import_statement")
         assert staff_client.get(statement).status_code == 403
         offer = CateringOffer.objects.get(edition=edition)
-        url = reverse("admin:program_cateringoffer_change", args=[offer.pk])
+        url = reverse("admin:catering_cateringoffer_change", args=[offer.pk])
         assert staff_client.post(url, {"price": "1.00", "capacity": "999"}).status_code == 403
         offer.refresh_from_db()
         assert (offer.price, offer.capacity) == (120, 150)
@@ -440,7 +442,7 @@ class TestPermissions:
             "export_xlsx",
             "anonymise",
         ]
-        statement = reverse("admin:registration_cateringorder_import_statement")
+        statement = reverse("admin:catering_cateringorder_import_statement")
         assert organiser_client.get(statement).status_code == 200
         offer = CateringOffer.objects.get(edition=edition)
         response = offer_post(organiser_client, offer, price="130.00", capacity="160")

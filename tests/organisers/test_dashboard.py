@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from backoffice.dashboard import dashboard
+from outbox.models import OutgoingMail
 from registration import checkin, services
-from registration.dashboard import dashboard
-from registration.models import OutgoingMail
 from tests.factories import sign_up
 
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from registration import checkin, exports
+from backoffice import exports
+from registration import checkin
 from registration.models import Registration
 from tests.factories import sign_up
 

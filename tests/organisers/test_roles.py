@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from registration.roles import ORGANISERS, STAFF
+from backoffice.roles import ORGANISERS, STAFF
 from tests.factories import sign_up
 
 from .test_admin import capacity_post

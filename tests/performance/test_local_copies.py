@@ -1,13 +1,13 @@
 """Each process holds the current edition and the sign-up form's choices for LOCAL_COPY_SECONDS
-(miejsca_otwarte.cache): a change made here shows at once, one made by another server within
+(common.local_copies): a change made here shows at once, one made by another server within
 that second, and no request changes what the others share."""
 
 import pytest
 from django.core.cache import cache
 
+from attendees import selectors
 from program import selectors as program_selectors
 from program.models import Edition, ProgramItem
-from registration import selectors
 from tests.factories import sign_up
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def clock(monkeypatch, settings):
     settings.LOCAL_COPY_SECONDS = 1.0
     now = [1000.0]
-    monkeypatch.setattr("miejsca_otwarte.cache._clock", lambda: now[0])
+    monkeypatch.setattr("common.local_copies._clock", lambda: now[0])
     return now
 
 

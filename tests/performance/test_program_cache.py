@@ -118,7 +118,7 @@ def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edi
     """Another server's change (its bump reaches the shared cache, not this process's copy) shows
     here once LOCAL_COPY_SECONDS have passed, and not a request earlier."""
     clock = [1000.0]
-    monkeypatch.setattr("miejsca_otwarte.cache._clock", lambda: clock[0])
+    monkeypatch.setattr("common.local_copies._clock", lambda: clock[0])
     client.cookies["django_language"] = "en"
     assert "20 seats left of 20" in program_page(client)
 

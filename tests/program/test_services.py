@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from backoffice.editions import edition_load
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
-from program.services import edition_load
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import uuid
 import pytest
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
-from miejsca_otwarte.cache import LocalCopies, RedisCache
+from common.local_copies import LocalCopies
+from miejsca_otwarte.cache import RedisCache
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ class TestLocalCopies:
     def clock(self, monkeypatch, settings):
         settings.LOCAL_COPY_SECONDS = 1.0
         now = [1000.0]
-        monkeypatch.setattr("miejsca_otwarte.cache._clock", lambda: now[0])
+        monkeypatch.setattr("common.local_copies._clock", lambda: now[0])
         return now
 
     def test_held_for_the_set_seconds_then_loaded_again(self, clock):

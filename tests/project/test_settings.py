@@ -91,7 +91,7 @@ import sys
 import miejsca_otwarte.wsgi
 from django.utils.translation import trans_real
 print(
-    "registration.views" in sys.modules,
+    "attendees.views" in sys.modules,
     "redis" in sys.modules,
     sorted(trans_real._translations),
 )

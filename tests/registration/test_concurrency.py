@@ -10,9 +10,11 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from outbox.models import OutgoingMail
 from program.models import ProgramItem
-from registration import services
-from registration.models import Booking, OutgoingMail, Registration
+from registration import locking
+from registration.errors import LockBusy
+from registration.models import Booking, Registration
 from tests.factories import sign_up
 
 PEOPLE = 50
@@ -73,7 +75,7 @@ def test_control_without_the_lock_the_rush_overbooks(edition, hot_item, monkeypa
         time.sleep(0.2)
         return counters
 
-    monkeypatch.setattr(services, "_lock_items", unlocked)
+    monkeypatch.setattr(locking, "lock_items", unlocked)
     rush(edition, hot_item)
 
     confirmed = Booking.objects.filter(item=hot_item, status=Booking.Status.CONFIRMED).count()
@@ -101,7 +103,7 @@ def test_a_lock_held_too_long_answers_busy_and_keeps_nothing(edition, hot_item):
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == "3s"
             cursor.execute("SET lock_timeout = '200ms'")  # the same path, sooner
-        with pytest.raises(services.RegistrationError) as error:
+        with pytest.raises(LockBusy) as error:
             sign_up(edition, [hot_item], email="patient@example.com")
         assert error.value.code == "busy"
     finally:

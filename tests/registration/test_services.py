@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from outbox.models import OutgoingMail
 from program.models import ProgramItem
 from registration import services
-from registration.models import Booking, OutgoingMail, Registration
+from registration.models import Booking, Registration
 from tests.factories import ALL_CONSENTS, person, sign_up
 
 

@@ -10,8 +10,10 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from program.models import CateringOffer, ConferenceDay
-from registration.models import Booking, OutgoingMail, Registration
+from catering.models import CateringOffer
+from outbox.models import OutgoingMail
+from program.models import ConferenceDay
+from registration.models import Booking, Registration
 from tests.factories import send_queued_mail, sign_up
 
 REGISTER = "/registration/"

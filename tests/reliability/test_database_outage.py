@@ -8,8 +8,9 @@ import pytest
 import requests
 from django.db import connection
 
-from registration import mail
-from registration.models import Booking, DayAttendance, OutgoingMail, Registration
+from outbox.models import OutgoingMail
+from registration import services as registration_services
+from registration.models import Booking, DayAttendance, Registration
 
 from .conftest import shared_database_url
 
@@ -50,14 +51,14 @@ def test_connection_lost_mid_sign_up_gives_503_keeps_nothing_and_recovers(
 ):
     settings.RATELIMIT_SIGNUP = "1000/m"
     day_id = edition.days.get(date=visit.starts_at.date()).pk
-    queue = mail.queue
+    queue = registration_services.mail_queue
 
     def queue_then_lose_database(*args, **kwargs):
         outgoing = queue(*args, **kwargs)  # the registration and its mail are written, not committed
         kill_own_connection()
         return outgoing
 
-    monkeypatch.setattr(mail, "queue", queue_then_lose_database)
+    monkeypatch.setattr(registration_services, "mail_queue", queue_then_lose_database)
     with requests.Session() as session:
         response = post_sign_up(live_server.url, session, "ewa@example.com", visit.pk, day_id)
 
@@ -71,7 +72,7 @@ def test_connection_lost_mid_sign_up_gives_503_keeps_nothing_and_recovers(
     visit.refresh_from_db()
     assert (visit.seats_taken, visit.waitlist_length) == (0, 0)
 
-    monkeypatch.setattr(mail, "queue", queue)
+    monkeypatch.setattr(registration_services, "mail_queue", queue)
     with requests.Session() as session:
         response = post_sign_up(live_server.url, session, "ewa@example.com", visit.pk, day_id)
 

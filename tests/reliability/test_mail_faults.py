@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from registration.mail import send_outgoing_mail
-from registration.models import OutgoingMail, Registration
+from outbox.models import OutgoingMail
+from outbox.tasks import send_outgoing_mail
+from registration.models import Registration
 from tests.factories import sign_up
 
 from .conftest import BASE_DIR, subprocess_env

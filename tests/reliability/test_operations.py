@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from outbox.models import OutgoingMail
 from program.models import Edition
-from registration.models import Booking, DayAttendance, OutgoingMail, Registration
+from registration.models import Booking, DayAttendance, Registration
 from tests.factories import sign_up
 
 from .conftest import manage, subprocess_env
@@ -104,7 +105,7 @@ class TestHealthz:
         def fail(*args, **kwargs):
             raise OperationalError("connection refused")
 
-        monkeypatch.setattr("registration.mail.stale_mail", fail)
+        monkeypatch.setattr("miejsca_otwarte.views.stale_mail", fail)
         response = client.get("/healthz")
         assert (response.status_code, response.json()["database"]) == (503, "unavailable")
 

@@ -10,7 +10,8 @@ import pytest
 import redis
 import requests
 
-from registration.models import Booking, OutgoingMail, Registration
+from outbox.models import OutgoingMail
+from registration.models import Booking, Registration
 
 from .conftest import BASE_DIR, free_port, subprocess_env
 

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from registration import mail
-from registration.models import Booking, Consent, DayAttendance, OutgoingMail, Registration
+from attendees.emails import mail_message
+from outbox.models import OutgoingMail
+from registration.models import Booking, Consent, DayAttendance, Registration
 from tests.factories import sign_up
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -117,7 +118,7 @@ def test_free_text_is_accepted_and_shown_escaped_everywhere(client, admin_client
         admin_client.get("/admin/registration/registration/").content.decode(),
         admin_client.get(f"/admin/registration/registration/{registration.pk}/change/").content.decode(),
     ]
-    html_mail = mail.render(OutgoingMail.objects.get()).alternatives[0][0]
+    html_mail = mail_message(OutgoingMail.objects.get()).alternatives[0][0]
     for html in [*pages, html_mail]:
         assert "<script>alert" not in html
         assert "<img src=x" not in html

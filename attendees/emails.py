@@ -1,0 +1,81 @@
+"""What each e-mail says. The outbox's worker calls `mail_message` at send time
+(settings.OUTBOX_MESSAGE_BUILDER); it is written in the person's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from catering.models import CateringOrder
+from catering.selectors import catering_for
+from outbox.models import OutgoingMail
+from program.models import ProgramItem
+from registration import tickets
+from registration.models import Booking, DayAttendance, Registration
+
+
+def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
+    registration = None
+    if outgoing.registration_id is not None:
+        # Everything the mail shows about the person's registration, in this one query.
+        registration = (
+            Registration.objects.select_related("edition__catering__day").filter(pk=outgoing.registration_id).first()
+        )
+    with translation.override(registration.language if registration else settings.LANGUAGE_CODE):
+        context = mail_context(outgoing, registration)
+        # One layout for every mail; the kind chooses the subject and the opening message.
+        context["message_template"] = f"registration/emails/{outgoing.kind}_message.txt"
+        subject = render_to_string(f"registration/emails/{outgoing.kind}_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("registration/emails/mail.txt", context),
+            to=[outgoing.to],
+        )
+        message.attach_alternative(render_to_string("registration/emails/mail.html", context), "text/html")
+        for filename, content, mimetype in context.get("attachments", ()):
+            message.attach(filename, content, mimetype)
+    return message
+
+
+def mail_context(outgoing: OutgoingMail, registration: Registration) -> dict:
+    """`registration` comes with the edition and its catering offer and day joined."""
+    prefetch_related_objects(
+        [registration],
+        Prefetch("bookings", queryset=Booking.objects.select_related("item")),
+        Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
+    )
+    bookings = list(registration.bookings.all())
+    context = {
+        "registration": registration,
+        "edition": registration.edition,
+        "bookings": bookings,
+        "days": list(registration.days.all()),
+        "manage_url": registration.get_absolute_manage_url(),
+        "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
+    }
+    summary = catering_for(registration)
+    if summary is not None and (summary.order or summary.claim):
+        context["catering"] = summary
+    if "order_id" in outgoing.context:
+        context["order"] = (
+            CateringOrder.objects.select_related("offer__edition")
+            .filter(pk=outgoing.context["order_id"])
+            .first()
+        )
+    if outgoing.kind == OutgoingMail.Kind.PROMOTION:
+        context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
+    if (
+        outgoing.kind
+        in (
+            OutgoingMail.Kind.CONFIRMATION,
+            OutgoingMail.Kind.PROMOTION,
+            OutgoingMail.Kind.CHANGED,
+        )
+        and registration.is_active
+    ):
+        pdf = tickets.ticket_pdf(registration, bookings)
+        filename = _("e-ticket") + f"-{registration.edition.number}.pdf"
+        context["attachments"] = [(filename, pdf, "application/pdf")]
+    return context

@@ -1,0 +1,112 @@
+"""Reads for the attendee's pages: the sign-up form's choices and the private link's registration."""
+
+import copy
+import hmac
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+
+from catering.models import CateringOffer
+from common.local_copies import local_copies
+from program.models import Edition, ProgramItem
+from registration.models import Booking, DayAttendance, Registration
+
+
+def registration_for_manage(public_id, token: str) -> Registration | None:
+    """The registration the private link points at, or None. The token is compared in constant
+    time; the lookup goes by the public id, which is not the secret."""
+
+    registration = (
+        Registration.objects.select_related("edition__catering__day")
+        .prefetch_related(
+            Prefetch("bookings", queryset=Booking.objects.select_related("item").order_by("item__starts_at")),
+            Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
+        )
+        .filter(public_id=public_id, anonymised_at__isnull=True)
+        .first()
+    )
+    # Bytes: compare_digest refuses str with non-ASCII characters (a forged link may hold them).
+    if registration is None or not hmac.compare_digest(
+        registration.manage_token.encode(), str(token).encode()
+    ):
+        return None
+    return registration
+
+
+SIGN_UP_CHOICES_CACHE_KEY = "registration:sign-up-choices:{edition_id}"
+# Bounds how stale another process's copy can be when the cache is per process (locmem), as for
+# the current edition; with a shared cache (Redis) attendees.receivers drops it everywhere at once.
+SIGN_UP_CHOICES_CACHE_TIMEOUT = 60
+ITEM_COUNTERS = ("capacity", "seats_taken", "waitlist_length")
+OFFER_COUNTERS = ("paid_taken", "free_taken", "free_waitlist_length")
+
+
+@dataclass(frozen=True)
+class SignUpChoices:
+    """What the sign-up form offers: the limited items in program order, and the catering offer
+    (None when the edition has none)."""
+
+    items: list[ProgramItem]
+    offer: CateringOffer | None
+
+    def with_live_counts(self) -> "SignUpChoices":
+        """Copies with the seats and meals counters the database holds now (two light queries);
+        the cached objects are shared by requests and stay as they are."""
+        rows = ProgramItem.objects.filter(pk__in=[item.pk for item in self.items]).values_list(
+            "pk", *ITEM_COUNTERS
+        )
+        counts = {pk: values for pk, *values in rows}
+        # An item missing from `counts` was deleted this instant; the cached copy is dropped already.
+        items = [_with(item, ITEM_COUNTERS, counts[item.pk]) for item in self.items if item.pk in counts]
+        offer = self.offer
+        if offer is not None:
+            offer_counts = CateringOffer.objects.filter(pk=offer.pk).values_list(*OFFER_COUNTERS).first()
+            if offer_counts is not None:
+                offer = _with(offer, OFFER_COUNTERS, offer_counts)
+        return SignUpChoices(items=items, offer=offer)
+
+
+def _with(obj, names, values):
+    changed = copy.copy(obj)
+    for name, value in zip(names, values, strict=True):
+        setattr(changed, name, value)
+    return changed
+
+
+def sign_up_choices(edition: Edition, *, live_counts: bool = True) -> SignUpChoices:
+    """The items and catering the sign-up form offers. Their fixed parts (titles, times, prices)
+    come from the cache, which attendees.receivers drops whenever an item, the offer or a day is
+    saved or deleted, and each process holds them for a second (common.local_copies); the
+    counters are then read now, unless `live_counts` is False: a sign-up decides on the counters it
+    reads under lock, so checking its form needs none."""
+    key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition.pk)
+    read_now = []  # the loader's note that it read the rows, counters included, just now
+    choices = local_copies.get(key, lambda: _shared_sign_up_choices(key, edition, read_now))
+    return choices.with_live_counts() if live_counts and not read_now else choices
+
+
+def _shared_sign_up_choices(key: str, edition: Edition, read_now: list) -> SignUpChoices:
+    choices = cache.get(key)
+    if choices is None:
+        read_now.append(True)
+        choices = SignUpChoices(
+            # No hosts: no page that lists these shows them, and a prefetch is one more query.
+            items=list(
+                ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by(
+                    "starts_at", "title"
+                )
+            ),
+            # Not joined to the edition: its many translated texts are a slow row to read.
+            offer=CateringOffer.objects.filter(edition=edition).select_related("day").first(),
+        )
+        cache.set(key, choices, timeout=SIGN_UP_CHOICES_CACHE_TIMEOUT)
+    if choices.offer is not None:
+        choices.offer.edition = edition
+    return choices
+
+
+def forget_sign_up_choices(edition_id: int) -> None:
+    key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition_id)
+    cache.delete(key)
+    local_copies.forget(key)

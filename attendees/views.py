@@ -1,0 +1,375 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from catering import selectors as catering_selectors
+from catering import services as catering_services
+from catering.errors import CateringError
+from catering.forms import CateringManageForm
+from program import ical
+from program.selectors import current_edition_or_404
+from registration import services, tickets
+from registration.errors import DomainError
+
+from . import selectors
+from .forms import PERSON_FIELDS, ChangeItemsForm, PersonForm, RegistrationForm, ResendLinkForm
+from .services import sign_up
+
+
+def _rate_limited(request, form, group: str, rate: str) -> bool:
+    """Count the POST against the client's limit; over it, the form says so and is not processed."""
+    limited = is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+    if limited:
+        form.add_error(None, _("Too many attempts from your network. Please wait a minute and try again."))
+    return limited
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    edition = current_edition_or_404()
+    is_open = edition.is_registration_open()
+    signing_up = request.method == "POST" and is_open
+    # A sign-up that goes through shows no counts, and decides on the ones it locks.
+    choices = selectors.sign_up_choices(edition, live_counts=not signing_up)
+    form = RegistrationForm(
+        request.POST or None, edition=edition, items=choices.items, catering_offer=choices.offer
+    )
+    status = 200
+    if signing_up:
+        if _rate_limited(request, form, "signup", settings.RATELIMIT_SIGNUP):
+            status = 429
+        elif form.is_valid():
+            try:
+                registration = sign_up(
+                    edition=edition,
+                    person=form.person(),
+                    days=form.cleaned_data["days"],
+                    items=form.cleaned_data["items"],
+                    consents=form.consents(),
+                    language=translation.get_language(),
+                    submission_key=form.cleaned_data["submission_key"],
+                    catering_request=form.catering_request(),
+                )
+            except DomainError as error:
+                form.add_error(_error_field(error), error.message)
+            else:
+                return redirect(
+                    "registration:thanks", public_id=registration.public_id, token=registration.manage_token
+                )
+        if form.errors:
+            status = max(status, 400)
+        # Shown again: with the seats and meals as they are now.
+        choices = choices.with_live_counts()
+        form.setup_items(edition, choices.items)
+        form.setup_catering(choices.offer, shown=True)
+    context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
+    return render(request, "registration/register.html", context, status=status)
+
+
+def _error_field(error: DomainError) -> str | None:
+    if error.code == "duplicate_email":
+        return "email"
+    if isinstance(error, CateringError):
+        return "catering"
+    return None
+
+
+def _seat_texts() -> dict[str, list[str]]:
+    """The live counters' wording in the page's language, for the plural forms 1, 2–4 and 5+."""
+    return {
+        "left": [ngettext("%s seat left", "%s seats left", n) for n in (1, 2, 5)],
+        "full": [
+            ngettext(
+                "Full — you can join the waiting list (%s person waiting)",
+                "Full — you can join the waiting list (%s people waiting)",
+                n,
+            )
+            for n in (1, 2, 5)
+        ],
+    }
+
+
+def _registration_or_404(public_id, token):
+    registration = selectors.registration_for_manage(public_id, token)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _registration_page(request, template: str, registration, context: dict, status: int = 200):
+    """A page about one registration: its edition is the one the layout shows (already loaded,
+    so the layout needs no query of its own)."""
+    context = {"registration": registration, "edition": registration.edition, **context}
+    return render(request, template, context, status=status)
+
+
+@require_safe
+def thanks(request, public_id, token):
+    registration = _registration_or_404(public_id, token)
+    context = {"catering": catering_selectors.catering_for(registration)}
+    return _registration_page(request, "registration/thanks.html", registration, context)
+
+
+# What the management page's forms can do. Each takes the request, the registration and the
+# page's forms (it binds its own to the POST data), calls one service and returns the message to
+# show, or None when its form is invalid and the page shows again with the errors.
+
+
+def _save_person(request, registration, forms):
+    form = forms["person_form"] = PersonForm(request.POST, instance=registration, prefix="person")
+    if form.is_valid():
+        services.registration_update_person(registration=registration, person=form.person())
+        return _("Your details have been saved.")
+    return None
+
+
+def _save_items(request, registration, forms):
+    form = forms["items_form"] = ChangeItemsForm(
+        request.POST, edition=registration.edition, items=forms["items"], prefix="items"
+    )
+    if form.is_valid():
+        services.registration_change_items(
+            registration=registration,
+            item_ids=[item.pk for item in form.cleaned_data["items"]],
+            day_ids=[day.pk for day in form.cleaned_data["days"]],
+        )
+        return _("Your program has been saved.")
+    return None
+
+
+def _leave_waitlist(request, registration, forms):
+    kept = [b.item_id for b in forms["bookings"] if str(b.item_id) != request.POST.get("item")]
+    services.registration_change_items(registration=registration, item_ids=kept)
+    return _("You have left the waiting list.")
+
+
+def _save_catering(request, registration, forms):
+    form = forms["catering_form"] = CateringManageForm(request.POST, prefix="catering")
+    if not form.is_valid():
+        return None
+    diet = {name: form.cleaned_data[name] for name in ("diet", "diet_note")}
+    if request.POST["action"] == "catering_add":
+        catering_services.catering_add(registration=registration, invoice=form.invoice(), **diet)
+        return _("The catering is ordered: the transfer details are below.")
+    catering_services.catering_set_diet(registration=registration, **diet)
+    return _("Your diet has been saved.")
+
+
+def _drop_catering(request, registration, forms):
+    catering_services.catering_drop(registration=registration)
+    return _("You have given up the catering.")
+
+
+MANAGE_ACTIONS = {
+    "person": _save_person,
+    "items": _save_items,
+    "leave_waitlist": _leave_waitlist,
+    "catering_add": _save_catering,
+    "catering_diet": _save_catering,
+    "catering_drop": _drop_catering,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, public_id, token):
+    registration = _registration_or_404(public_id, token)
+    edition = registration.edition
+    bookings = list(registration.bookings.all())
+    items = selectors.sign_up_choices(edition).items
+    catering_summary = catering_selectors.catering_for(registration)
+    order = catering_summary.order if catering_summary else None
+    forms = {
+        "bookings": bookings,
+        "items": items,
+        "person_form": PersonForm(instance=registration, prefix="person"),
+        "items_form": ChangeItemsForm(
+            edition=edition,
+            items=items,
+            prefix="items",
+            initial={
+                "items": [b.item_id for b in bookings],
+                "days": [d.day_id for d in registration.days.all()],
+            },
+        ),
+        "catering_form": CateringManageForm(
+            prefix="catering",
+            initial=model_to_dict(order, fields=CateringManageForm.base_fields) if order else {},
+        ),
+    }
+    action = MANAGE_ACTIONS.get(request.POST.get("action", ""))
+    if request.method == "POST" and registration.is_active and action is not None:
+        try:
+            done = action(request, registration, forms)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(registration.get_manage_url())
+        if done:
+            messages.success(request, done)
+            return redirect(registration.get_manage_url())
+    invalid = any(forms[name].errors for name in ("person_form", "items_form", "catering_form"))
+    return _registration_page(
+        request,
+        "registration/manage.html",
+        registration,
+        {
+            **forms,
+            "catering": catering_summary,
+            "can_order_catering": catering_summary is not None
+            and order is None
+            and catering_services.can_order_paid(catering_summary.offer, timezone.now())
+            and catering_summary.offer.paid_left > 0,
+            "is_open": edition.is_registration_open(),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, public_id, token):
+    """Asks first: cancelling gives the seats away and cannot be undone."""
+    registration = _registration_or_404(public_id, token)
+    if request.method == "POST" and registration.is_active:
+        try:
+            services.registration_cancel(registration=registration)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
+        return redirect(registration.get_manage_url())
+    return _registration_page(request, "registration/confirm_cancel.html", registration, {})
+
+
+@require_http_methods(["GET", "POST"])
+def delete_data(request, public_id, token):
+    """Asks first, then erases the personal data (RODO); only anonymous counts remain."""
+    registration = _registration_or_404(public_id, token)
+    if request.method == "POST":
+        try:
+            services.registration_anonymise(registration=registration)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(registration.get_manage_url())
+        return render(request, "registration/deleted.html", {"edition": registration.edition})
+    return _registration_page(request, "registration/confirm_delete.html", registration, {})
+
+
+@require_safe
+def ticket(request, public_id, token):
+    registration = _registration_or_404(public_id, token)
+    return _registration_page(
+        request,
+        "registration/ticket.html",
+        registration,
+        {
+            "qr_svg": tickets.ticket_qr_svg(registration),
+            "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
+        },
+    )
+
+
+@require_safe
+def ticket_pdf(request, public_id, token):
+    registration = _registration_or_404(public_id, token)
+    response = HttpResponse(
+        tickets.ticket_pdf(registration, registration.bookings.all()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="e-ticket-{registration.edition.number}.pdf"'
+    return response
+
+
+@require_safe
+def my_calendar(request, public_id, token):
+    registration = _registration_or_404(public_id, token)
+    items = [b.item for b in registration.bookings.all() if b.is_confirmed]
+    body = ical.calendar_for_items(registration.edition, items, request)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-program.ics"'
+    return response
+
+
+@require_safe
+def my_data(request, public_id, token):
+    """Everything stored about the person (RODO: right of access and portability)."""
+    registration = _registration_or_404(public_id, token)
+    data = {
+        "registration": model_to_dict(
+            registration, fields=[*PERSON_FIELDS, "status", "language", "ticket_code"]
+        ),
+        "registered_at": registration.created_at,
+        "edition": str(registration.edition),
+        "days": [str(d.day.date) for d in registration.days.all()],
+        "bookings": [
+            {"item": b.item.title, "status": b.status, "waitlist_position": b.waitlist_position}
+            for b in registration.bookings.all()
+        ],
+        "consents": list(registration.consents.values("kind", "granted", "text_version", "recorded_at")),
+        "catering_orders": list(
+            registration.catering_orders.values(
+                "status",
+                "diet",
+                "diet_note",
+                "amount",
+                "payment_due",
+                "paid_on",
+                "invoice_name",
+                "invoice_nip",
+                "invoice_address",
+                "created_at",
+            )
+        ),
+        "free_ticket_claims": list(
+            registration.ticket_claims.values(
+                "basis",
+                "organisation",
+                "town",
+                "status",
+                "waitlist_position",
+                "rejection_reason",
+                "created_at",
+            )
+        ),
+    }
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def resend_link(request):
+    edition = current_edition_or_404()
+    form = ResendLinkForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, form, "resend", settings.RATELIMIT_RESEND):
+            return render(request, "registration/resend.html", {"form": form}, status=429)
+        if form.is_valid():
+            services.manage_link_send(edition=edition, email=form.cleaned_data["email"])
+            return render(request, "registration/resend.html", {"sent": True})
+    return render(request, "registration/resend.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_safe
+def seats(request):
+    """Seats left per limited item, for the live counters on the form (no personal data)."""
+    edition = current_edition_or_404()
+    return JsonResponse(
+        {
+            str(item.pk): {"left": item.seats_left, "waiting": item.waitlist_length}
+            for item in selectors.sign_up_choices(edition).items
+        }
+    )
+
+
+@require_safe
+def privacy(request):
+    current_edition_or_404()
+    return render(request, "registration/privacy.html")

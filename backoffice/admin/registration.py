@@ -1,0 +1,452 @@
+"""Registrations in the back office. They carry the organisers' decisions (cancel, approve or
+reject a free-ticket claim, record a catering transfer); every change goes through
+registration.services and catering.services."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from catering import services as catering_services
+from catering.models import CateringOrder, FreeTicketClaim
+from program.models import ConferenceDay, ProgramItem
+from program.selectors import current_edition
+from registration import services
+from registration.checkin import normalise_ticket_code
+from registration.errors import DomainError
+from registration.models import Booking, Consent, Registration
+
+from .. import exports
+from ..forms import ClaimRejectForm, MarkPaidForm
+from ..permissions import DECIDE_CLAIMS_PERMISSION, EXPORT_PERMISSION, MARK_PAID_PERMISSION
+from .support import NoAddOrDelete, ReadOnlyInline, refusal, refusals_as_messages
+
+
+
+# --- filters ------------------------------------------------------------------------------------
+# Item and place (seat / waiting) filter the same booking, day and "checked in" the same day:
+# one .filter() call each, or Django would match them on different rows.
+
+
+class ItemFilter(admin.SimpleListFilter):
+    title = _("program item")
+    parameter_name = "item"
+
+    def lookups(self, request, model_admin):
+        edition = current_edition()
+        items = ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by("starts_at")
+        return [(str(item.pk), f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item}") for item in items]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            lookup = {"bookings__item": self.value()}
+            if request.GET.get(PlaceFilter.parameter_name) in Booking.Status.values:
+                lookup["bookings__status"] = request.GET[PlaceFilter.parameter_name]
+            return queryset.filter(**lookup)
+        return queryset
+
+
+class PlaceFilter(admin.SimpleListFilter):
+    title = _("place")
+    parameter_name = "place"
+
+    def lookups(self, request, model_admin):
+        return Booking.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Booking.Status.values and not request.GET.get(ItemFilter.parameter_name):
+            return queryset.filter(bookings__status=self.value())
+        return queryset
+
+
+class DayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [(str(day.pk), str(day)) for day in ConferenceDay.objects.filter(edition=current_edition())]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            lookup = {"days__day": self.value()}
+            checked_in = request.GET.get(CheckedInFilter.parameter_name)
+            if checked_in in ("yes", "no"):
+                lookup["days__checked_in_at__isnull"] = checked_in == "no"
+            return queryset.filter(**lookup)
+        return queryset
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if request.GET.get(DayFilter.parameter_name):
+            return queryset
+        if self.value() == "yes":
+            return queryset.filter(days__checked_in_at__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.exclude(days__checked_in_at__isnull=False)
+        return queryset
+
+
+class CateringFilter(admin.SimpleListFilter):
+    """The person's live catering order by state ("meal": any held meal, paid, unpaid or free)."""
+
+    title = _("catering")
+    parameter_name = "catering"
+    MEAL, NONE = "meal", "none"
+
+    def lookups(self, request, model_admin):
+        live = [(status, CateringOrder.Status(status).label) for status in CateringOrder.LIVE]
+        return [(self.MEAL, _("Meal ordered (any)")), *live, (self.NONE, _("No catering"))]
+
+    def queryset(self, request, queryset):
+        statuses = {self.MEAL: CateringOrder.MEALS, **{status: [status] for status in CateringOrder.LIVE}}
+        if self.value() == self.NONE:
+            return queryset.exclude(pk__in=_orders(CateringOrder.LIVE))
+        if self.value() in statuses:
+            return queryset.filter(pk__in=_orders(statuses[self.value()]))
+        return queryset
+
+
+def _orders(statuses):
+    return CateringOrder.objects.filter(status__in=statuses).values("registration_id")
+
+
+class ClaimFilter(admin.SimpleListFilter):
+    title = _("Małopolska free ticket")
+    parameter_name = "free_ticket"
+
+    def lookups(self, request, model_admin):
+        return FreeTicketClaim.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in FreeTicketClaim.Status.values:
+            claims = FreeTicketClaim.objects.filter(status=self.value())
+            return queryset.filter(pk__in=claims.values("registration_id"))
+        return queryset
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+
+class BookingInline(ReadOnlyInline):
+    model = Booking
+    fields = ["item", "status", "waitlist_position", "confirmed_at", "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item")
+
+
+class CateringOrderInline(ReadOnlyInline):
+    model = CateringOrder
+    fields = ["title", "status", "diet", "diet_note", "amount", "payment_due", "paid_on", "cancelled_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("offer__edition")
+
+    @admin.display(description=_("transfer title"))
+    def title(self, order: CateringOrder) -> str:
+        return order.transfer_title
+
+
+class FreeTicketClaimInline(ReadOnlyInline):
+    model = FreeTicketClaim
+    fields = [
+        "basis",
+        "organisation",
+        "town",
+        "fallback_paid",
+        "status",
+        "waitlist_position",
+        "rejection_reason",
+        "decided_at",
+    ]
+    readonly_fields = fields
+
+
+class ConsentInline(ReadOnlyInline):
+    model = Consent
+    fields = ["kind", "granted", "text_version", "recorded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Registration)
+class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "organisation_name",
+        "organisation_type",
+        "town",
+        "voivodeship",
+        "status",
+        "created_at",
+    ]
+    list_display_links = ["last_name", "first_name"]
+    list_filter = [
+        "edition",
+        "status",
+        ItemFilter,
+        PlaceFilter,
+        DayFilter,
+        CheckedInFilter,
+        CateringFilter,
+        ClaimFilter,
+        "voivodeship",
+        "organisation_type",
+    ]
+    search_fields = ["first_name", "last_name", "email", "organisation_name"]
+    search_help_text = _("Name, e-mail, organisation or ticket code.")
+    show_full_result_count = False  # one COUNT less on every page
+    list_per_page = 100
+    inlines = [BookingInline, CateringOrderInline, FreeTicketClaimInline, ConsentInline]
+    readonly_fields = [
+        "edition",
+        "status",
+        "ticket_code",
+        "language",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "anonymised_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["edition", "status", "ticket_code", "language"]}),
+        (
+            _("Person"),
+            {
+                "fields": [
+                    ("first_name", "last_name"),
+                    ("email", "phone"),
+                    ("organisation_name", "organisation_type"),
+                    "role",
+                    ("town", "voivodeship"),
+                ]
+            },
+        ),
+        (
+            _("Needs"),
+            {
+                "fields": [
+                    ("needs_wheelchair_access", "needs_sign_language"),
+                    ("needs_induction_loop", "needs_assistant"),
+                    "accessibility_other",
+                    "note",
+                ]
+            },
+        ),
+        (_("Dates"), {"fields": ["created_at", "updated_at", "cancelled_at", "anonymised_at"]}),
+    ]
+    actions = [
+        "cancel",
+        "send_manage_link",
+        "approve_claims",
+        "reject_claims",
+        "mark_catering_paid",
+        "export_csv",
+        "export_xlsx",
+        "anonymise",
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = normalise_ticket_code(search_term)
+        if code:  # printed codes come grouped with dashes: ABCD-EFGH-…
+            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(ticket_code=code))
+        return results, may_have_duplicates
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+    def has_anonymise_permission(self, request):
+        return request.user.has_perm("registration.delete_registration")
+
+    def has_decide_claims_permission(self, request):
+        return request.user.has_perm(DECIDE_CLAIMS_PERMISSION)
+
+    def has_mark_paid_permission(self, request):
+        return request.user.has_perm(MARK_PAID_PERMISSION)
+
+    @refusals_as_messages
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.registration_update_person(
+                registration=obj, person=services.Person.from_mapping(form.cleaned_data)
+            )
+        except DomainError as error:
+            raise refusal(obj, error) from error
+
+    @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
+    def cancel(self, request, queryset):
+        cancelled = 0
+        for registration in queryset.filter(status=Registration.Status.ACTIVE):
+            try:
+                services.registration_cancel(registration=registration)
+            except DomainError as error:  # cancelled meanwhile by the person
+                self.message_user(request, f"“{registration}”: {error.message}", messages.WARNING)
+                continue
+            self.log_change(request, registration, _("Cancelled (admin action)."))
+            cancelled += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration cancelled; freed seats went to the next people waiting.",
+                "%(count)d registrations cancelled; freed seats went to the next people waiting.",
+                cancelled,
+            )
+            % {"count": cancelled},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Send the management link again"), permissions=["change"])
+    def send_manage_link(self, request, queryset):
+        sent = 0
+        for registration in queryset.filter(status=Registration.Status.ACTIVE).select_related("edition"):
+            services.manage_link_send(edition=registration.edition, email=registration.email)
+            self.log_change(request, registration, _("Management link sent again (admin action)."))
+            sent += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d link queued.", "%(count)d links queued.", sent) % {"count": sent},
+            messages.SUCCESS,
+        )
+
+    # --- catering and the free Małopolska tickets ---
+
+    @admin.action(description=_("Approve the Małopolska free ticket claims"), permissions=["decide_claims"])
+    def approve_claims(self, request, queryset):
+        claims = FreeTicketClaim.objects.filter(
+            registration__in=queryset, status=FreeTicketClaim.Status.PENDING
+        )
+        now = timezone.now()
+        approved = self._each_claim(
+            request, claims, lambda claim: catering_services.claim_approve(claim=claim, now=now), _("Claim approved.")
+        )
+        self._report(request, queryset, approved, _("Approved: %(done)s of %(selected)s selected."))
+
+    @admin.action(
+        description=_("Reject the Małopolska free ticket claims (asks for the reason)"),
+        permissions=["decide_claims"],
+    )
+    def reject_claims(self, request, queryset):
+        form = ClaimRejectForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(
+                request, queryset, "reject_claims", form, _("Reject the Małopolska free ticket claims")
+            )
+        reason = form.cleaned_data["reason"]
+        claims = FreeTicketClaim.objects.filter(
+            registration__in=queryset,
+            status__in=[FreeTicketClaim.Status.PENDING, FreeTicketClaim.Status.WAITLISTED],
+        )
+        now = timezone.now()
+        rejected = self._each_claim(
+            request,
+            claims,
+            lambda claim: catering_services.claim_reject(claim=claim, reason=reason, now=now),
+            _("Claim rejected."),
+        )
+        self._report(request, queryset, rejected, _("Rejected: %(done)s of %(selected)s selected."))
+        return None
+
+    @admin.action(description=_("Mark the catering paid (asks for the date)"), permissions=["mark_paid"])
+    def mark_catering_paid(self, request, queryset):
+        form = MarkPaidForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(request, queryset, "mark_catering_paid", form, _("Mark the catering paid"))
+        orders = CateringOrder.objects.filter(
+            registration__in=queryset, status=CateringOrder.Status.AWAITING_PAYMENT
+        )
+        marked = catering_services.catering_orders_mark_paid(orders=orders, paid_on=form.cleaned_data["paid_on"])
+        for order in marked:
+            self.log_change(request, order.registration, _("Catering marked paid (admin action)."))
+        self._report(request, queryset, len(marked), _("Marked paid: %(done)s of %(selected)s selected."))
+        return None
+
+    def _each_claim(self, request, claims, decide, log_message) -> int:
+        done = 0
+        for claim in claims.select_related("registration").order_by("pk"):
+            try:
+                decide(claim)
+            except DomainError as error:  # decided or cancelled meanwhile
+                self.message_user(request, f"“{claim.registration}”: {error.message}", messages.WARNING)
+                continue
+            self.log_change(request, claim.registration, log_message)
+            done += 1
+        return done
+
+    def _report(self, request, queryset, done: int, text) -> None:
+        # The rest had nothing to decide or to mark (no claim in that state, no transfer due).
+        selected = queryset.count()
+        level = messages.SUCCESS if done == selected else messages.WARNING
+        self.message_user(request, text % {"done": done, "selected": selected}, level)
+
+    def _ask(self, request, queryset, action: str, form, title) -> TemplateResponse:
+        """The intermediate page of an action that needs a reason or a date: the selection goes
+        back with the answer, and the action runs again with `apply` set."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset.order_by("last_name", "first_name", "pk"),
+            "action": action,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/registration/registration/action_form.html", context)
+
+    @admin.action(description=_("Export the selection (CSV)"), permissions=["export"])
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description=_("Export the selection (Excel)"), permissions=["export"])
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    @admin.action(description=_("Anonymise the selected registrations (RODO)"), permissions=["anonymise"])
+    def anonymise(self, request, queryset):
+        for registration in queryset.filter(anonymised_at__isnull=True):
+            services.registration_anonymise(registration=registration)
+            self.log_change(request, registration, _("Anonymised (admin action)."))
+
+    def get_urls(self):
+        export = path(
+            "export.<str:file_format>",
+            self.admin_site.admin_view(self.export_view),
+            name="registration_registration_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request, file_format: str):
+        """The list as filtered and searched on the changelist (same query string)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        return self._export(queryset, file_format)
+
+    def _export(self, queryset, file_format: str):
+        edition = current_edition()
+        sheet = exports.attendee_list(edition=edition, queryset=queryset)
+        return exports.sheet_response(sheet, f"attendees-{edition.starts_on.year}", file_format)

@@ -1,0 +1,61 @@
+"""Glue between the admin and the services: refusals become messages, never a server error."""
+
+import functools
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+from registration.errors import DomainError
+
+
+class Refused(Exception):
+    """A service said no while the admin was saving; `text` names what was refused."""
+
+    def __init__(self, text: str):
+        self.text = text
+        super().__init__(text)
+
+
+def refusals_as_messages(view):
+    """Wrap an admin view that saves through services. The admin saves inside one transaction,
+    so a refusal rolls back everything from that request; the page says so and shows again."""
+
+    @functools.wraps(view)
+    def wrapper(model_admin, request, *args, **kwargs):
+        try:
+            return view(model_admin, request, *args, **kwargs)
+        except Refused as refusal:
+            nothing_saved = _("Nothing was saved.")  # outside the f-string, where makemessages sees it
+            model_admin.message_user(request, f"{refusal.text} {nothing_saved}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    return wrapper
+
+
+def refusal(obj, error: DomainError) -> Refused:
+    return Refused(f"“{obj}”: {error.message}")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shown on the registration's page; changed only through the services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NoAddOrDelete:
+    """Rows that come from the public site and the services and leave by cancellation or
+    anonymisation: adding or deleting one here would leave seats, meals or quota places counted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,229 @@
+"""Pages for the organisers' team: the dashboard, check-in at the door and the printed lists.
+Thin: the rules are in registration.checkin and registration.services, the lists in
+backoffice.exports and backoffice.printouts."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from program.models import ConferenceDay, ProgramItem
+from program.selectors import current_edition_or_404
+from registration import checkin
+from registration.models import Booking, Registration
+from registration.tickets import formatted_ticket_code
+
+from . import exports, printouts
+from .dashboard import dashboard as build_dashboard
+from .permissions import CHECK_IN_PERMISSION, EXPORT_PERMISSION
+
+
+def staff_only(permission: str):
+    """Signed in (else the login page), then the permission (else 403)."""
+
+    def decorator(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorator
+
+
+# --- dashboard (inside the admin) --------------------------------------------------------------
+
+
+@permission_required("registration.view_registration", raise_exception=True)
+def dashboard(request):
+    edition = current_edition_or_404()
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Dashboard: %(edition)s") % {"edition": edition},
+        "dashboard": build_dashboard(edition),
+        "days": list(edition.days.all()),
+        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "can_check_in": request.user.has_perm(CHECK_IN_PERMISSION),
+    }
+    return render(request, "admin/dashboard.html", context)
+
+
+# --- check-in -----------------------------------------------------------------------------------
+
+
+def _door_day(edition, day_id) -> ConferenceDay:
+    """The day chosen on the page; by default today if it is a conference day, else the first."""
+    days = list(edition.days.order_by("date"))
+    if not days:
+        raise Http404
+    if day_id:
+        return next((day for day in days if str(day.pk) == str(day_id)), days[0])
+    today = timezone.localdate()
+    return next((day for day in days if day.date == today), days[0])
+
+
+@staff_only(CHECK_IN_PERMISSION)
+def checkin_page(request):
+    edition = current_edition_or_404()
+    day = _door_day(edition, request.GET.get("day"))
+    query = request.GET.get("q", "")
+    people = checkin.registrations_search(edition=edition, query=query)
+    attendances = {
+        attendance.registration_id: attendance
+        for attendance in day.attendances.filter(registration__in=people)
+    }
+    bookings = Booking.objects.filter(
+        registration__in=people, item__starts_at__date=day.date, status=Booking.Status.CONFIRMED
+    ).select_related("item")
+    items_by_person: dict[int, list[ProgramItem]] = {}
+    for booking in bookings.order_by("item__starts_at"):
+        items_by_person.setdefault(booking.registration_id, []).append(booking.item)
+    rows = [
+        {
+            "registration": person,
+            "code": formatted_ticket_code(person.ticket_code),
+            "attendance": attendances.get(person.pk),
+            "items": items_by_person.get(person.pk, []),
+        }
+        for person in people
+    ]
+    context = {
+        "edition": edition,
+        "day": day,
+        "days": checkin.day_counts(edition),
+        "query": query,
+        "rows": rows,
+    }
+    return render(request, "backoffice/checkin.html", context)
+
+
+@require_POST
+@staff_only(CHECK_IN_PERMISSION)
+def checkin_action(request, registration_id: int, day_id: int):
+    edition = current_edition_or_404()
+    registration = get_object_or_404(Registration, pk=registration_id, edition=edition)
+    day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
+    try:
+        if request.POST.get("action") == "undo":
+            checkin.attendance_undo_check_in(registration=registration, day=day)
+            messages.info(request, _("Check-in of %(name)s undone.") % {"name": registration.full_name})
+        else:
+            result = checkin.attendance_check_in(registration=registration, day=day)
+            if result.earlier_at:
+                messages.warning(
+                    request,
+                    _("%(name)s was already checked in today at %(time)s.")
+                    % {"name": registration.full_name, "time": _clock(result.earlier_at)},
+                )
+            else:
+                messages.success(request, _("%(name)s checked in.") % {"name": registration.full_name})
+    except checkin.CheckInError as error:
+        messages.error(request, error.message)
+    query = request.POST.get("q", "")
+    return redirect(_back(day, query))
+
+
+def _clock(moment) -> str:
+    return time_format(timezone.localtime(moment), "H:i")
+
+
+def _back(day: ConferenceDay, query: str) -> str:
+    return f"{reverse('staff:checkin')}?{urlencode({'day': day.pk, 'q': query})}"
+
+
+@staff_only(CHECK_IN_PERMISSION)
+def checkin_counts(request):
+    edition = current_edition_or_404()
+    return JsonResponse(
+        {
+            str(day.pk): {"checked_in": day.checked_in, "expected": day.expected}
+            for day in checkin.day_counts(edition)
+        }
+    )
+
+
+# --- lists and printouts ------------------------------------------------------------------------
+
+
+def _file_format(file_format: str) -> str:
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    return file_format
+
+
+@staff_only(EXPORT_PERMISSION)
+def item_export(request, item_id: int, file_format: str):
+    item = get_object_or_404(ProgramItem, pk=item_id, edition=current_edition_or_404())
+    return exports.sheet_response(
+        exports.item_list(item=item), f"item-{item.slug}", _file_format(file_format)
+    )
+
+
+@staff_only(EXPORT_PERMISSION)
+def funder_report(request):
+    edition = current_edition_or_404()
+    return exports.xlsx_response(exports.funder_report(edition=edition), f"funders-{edition.starts_on.year}")
+
+
+@staff_only(EXPORT_PERMISSION)
+def catering_export(request, file_format: str):
+    edition = current_edition_or_404()
+    return exports.sheet_response(
+        exports.catering_list(edition=edition),
+        f"catering-{edition.starts_on.year}",
+        _file_format(file_format),
+    )
+
+
+@staff_only(EXPORT_PERMISSION)
+def invoice_export(request, file_format: str):
+    edition = current_edition_or_404()
+    return exports.sheet_response(
+        exports.catering_invoices(edition=edition),
+        f"catering-invoices-{edition.starts_on.year}",
+        _file_format(file_format),
+    )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+def _active(edition):
+    return Registration.objects.filter(edition=edition, status=Registration.Status.ACTIVE).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+@staff_only(EXPORT_PERMISSION)
+def sign_in_sheet_day(request, day_id: int):
+    edition = current_edition_or_404()
+    day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
+    people = _active(edition).filter(days__day=day)
+    pdf = printouts.sign_in_sheet_pdf(edition=edition, subject=str(day), registrations=people.iterator())
+    return _pdf(pdf, f"sign-in-{day.date}")
+
+
+@staff_only(EXPORT_PERMISSION)
+def sign_in_sheet_item(request, item_id: int):
+    edition = current_edition_or_404()
+    item = get_object_or_404(ProgramItem, pk=item_id, edition=edition)
+    people = _active(edition).filter(bookings__item=item, bookings__status=Booking.Status.CONFIRMED)
+    subject = f"{timezone.localtime(item.starts_at):%d.%m.%Y %H:%M} {item.title}"
+    pdf = printouts.sign_in_sheet_pdf(edition=edition, subject=subject, registrations=people.iterator())
+    return _pdf(pdf, f"sign-in-{item.slug}")
+
+
+@staff_only(EXPORT_PERMISSION)
+def badges(request):
+    edition = current_edition_or_404()
+    people = _active(edition)
+    if request.GET.get("day"):
+        people = people.filter(days__day=request.GET["day"])
+    pdf = printouts.badges_pdf(edition=edition, registrations=people.iterator())
+    return _pdf(pdf, f"badges-{edition.starts_on.year}")

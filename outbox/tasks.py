@@ -1,0 +1,64 @@
+"""The worker's side of the outbox: send one queued mail, retry failures with backoff.
+
+What a mail says is not the outbox's business: `settings.OUTBOX_MESSAGE_BUILDER` names the
+function that turns an `OutgoingMail` into the e-mail (attendees.emails), in the person's language,
+at send time.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before attempt 2, 3, …; after the last one the mail is marked failed.
+RETRY_BACKOFF = (10, 30, 60, 300, 900, 1800, 3600)
+
+
+def build_message(outgoing: OutgoingMail):
+    return import_string(settings.OUTBOX_MESSAGE_BUILDER)(outgoing)
+
+
+@task()
+def send_outgoing_mail(mail_id: int) -> str:
+    """Send one queued mail. Safe to run twice: a mail already sent or aborted is skipped."""
+    with transaction.atomic():
+        outgoing = (
+            OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=mail_id).first()
+        )
+        if outgoing is None or outgoing.state in (OutgoingMail.State.SENT, OutgoingMail.State.ABORTED):
+            return "skipped"
+        outgoing.state = OutgoingMail.State.SENDING
+        outgoing.attempts += 1
+        outgoing.save(update_fields=["state", "attempts"])
+    try:
+        build_message(outgoing).send()
+    except Exception as error:  # any failure of the mail server: try again later
+        return _schedule_retry(outgoing, error)
+    OutgoingMail.objects.filter(pk=outgoing.pk).update(
+        state=OutgoingMail.State.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+    )
+    return "sent"
+
+
+def _schedule_retry(outgoing: OutgoingMail, error: Exception) -> str:
+    logger.warning("Mail id=%s attempt %s failed: %s", outgoing.pk, outgoing.attempts, type(error).__name__)
+    with transaction.atomic():
+        if outgoing.attempts > len(RETRY_BACKOFF):
+            OutgoingMail.objects.filter(pk=outgoing.pk).update(
+                state=OutgoingMail.State.FAILED, last_error=str(error)
+            )
+            return "failed"
+        next_attempt_at = timezone.now() + dt.timedelta(seconds=RETRY_BACKOFF[outgoing.attempts - 1])
+        OutgoingMail.objects.filter(pk=outgoing.pk).update(
+            state=OutgoingMail.State.AWAITING_RETRY, last_error=str(error), next_attempt_at=next_attempt_at
+        )
+        send_outgoing_mail.using(run_after=next_attempt_at).enqueue(outgoing.pk)
+    return "retry"

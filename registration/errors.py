@@ -1,0 +1,60 @@
+"""The domain errors of registration: a rule said no, with a message for the person.
+
+Each area has one error type with its messages (catering has its own in `catering.errors`); all
+share `DomainError`, which is what views and the admin turn into a message on the page.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule said no. `message` is for the person, in their language."""
+
+    MESSAGES: dict = {}
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return str(self.MESSAGES[self.code]) % self.params
+
+
+class LockBusy(DomainError):
+    """A row lock was not granted within `lock_timeout` (registration.locking)."""
+
+    MESSAGES = {"busy": _("Many people are signing up right now. Please try again in a moment.")}
+
+    def __init__(self):
+        super().__init__("busy")
+
+
+class RegistrationError(DomainError):
+    MESSAGES = {
+        "closed": _("Registration is closed."),
+        "duplicate_email": _(
+            "This e-mail address is already registered for this edition. "
+            "Use “Send me my link again” to change your registration."
+        ),
+        "clash": _("“%(first)s” and “%(second)s” take place at the same time: choose one of them."),
+        "unknown_item": _("One of the chosen program items is not available."),
+        "no_day": _("Choose at least one day you will attend."),
+        "consent_required": _("You have to accept the participation terms and the privacy information."),
+        "cancelled": _("This registration has been cancelled."),
+        "capacity_below_taken": _(
+            "The capacity cannot be lower than the %(taken)s seats already taken. "
+            "Ask people to move to another item first."
+        ),
+        "no_free_seat": _("There is no free seat on “%(item)s”: raise its capacity first."),
+        "waitlist_empty": _("Nobody is waiting for “%(item)s”."),
+        "not_limited": _("“%(item)s” has no capacity limit."),
+    }
+
+
+class CheckInError(DomainError):
+    MESSAGES = {
+        "not_attending": _("%(name)s did not register for %(day)s."),
+        "cancelled": _("The registration of %(name)s has been cancelled."),
+    }

@@ -1,0 +1,61 @@
+"""The one way to lock the rows that decide a seat or a waiting place (docs/locking.md).
+
+Rule: inside a transaction, lock first, then read, then write. Every path that changes a seat, a
+waiting place, a catering meal or a free ticket takes its locks here, in this order and only in
+this order, each kind of row sorted by primary key:
+
+1. the person's registration row(s): `FOR NO KEY UPDATE`, which still lets other transactions
+   write rows that point at the registration (a promotion queues a mail to a person who may be
+   cancelling at that moment: with a plain `FOR UPDATE` the two would wait for each other);
+2. the program items involved;
+3. the edition's catering offer (its paid meals and its free-ticket quota);
+4. catering orders and free-ticket claims.
+
+Only after the locks are held are bookings, positions and counters read. A lock waits at most the
+connection's `lock_timeout` (settings.py); a wait that runs out becomes `LockBusy`, which the pages
+show as "busy, try again". Database constraints stay as the last line of defence.
+"""
+
+from collections.abc import Iterable
+
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
+
+from program.models import ProgramItem
+
+from .errors import LockBusy
+from .models import Registration
+
+# PostgreSQL's SQLSTATEs for "lock_timeout ran out" and "deadlock detected".
+LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"
+
+
+def lock_rows(queryset: QuerySet) -> list:
+    """Evaluate a `select_for_update()` queryset in primary-key order. Refuses to run outside a
+    transaction (a lock there would be released at once). A lock wait that runs out means "busy";
+    a lost database is the 503 page's business."""
+    if not transaction.get_connection(queryset.db).in_atomic_block:
+        raise RuntimeError("Rows are locked only inside transaction.atomic().")
+    try:
+        return list(queryset.order_by("pk"))
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
+            raise
+        raise LockBusy() from error
+
+
+def lock_registration(pk: int) -> Registration:
+    """Rank 1: one registration row."""
+    [row] = lock_rows(Registration.objects.select_for_update(no_key=True).filter(pk=pk))
+    return row
+
+
+def lock_items(item_ids: Iterable[int], *fields: str) -> list:
+    """Rank 2: the program items, as model rows or, with `fields`, just those values of each
+    (the sign-up's lock, as light as it goes)."""
+    item_ids = sorted(set(item_ids))
+    if not item_ids:
+        return []
+    locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids)
+    return lock_rows(locked.values_list(*fields) if fields else locked)
