@@ -119,7 +119,9 @@ CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "miejsca_otwarte.cache.RedisCache"  # one client per pool, see there
+    # django-redis keeps one client per server (Django's builds one per call, a fifth of a cached
+    # page's time) and increments in one round trip (the rate limits): docs/performance.md.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
 # How long each process serves its own copy of the current edition, the sign-up form's choices and
 # the program page before it asks the shared cache whether they changed (common.local_copies).
 LOCAL_COPY_SECONDS = env.float("LOCAL_COPY_SECONDS", default=1.0)

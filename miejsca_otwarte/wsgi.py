@@ -8,6 +8,7 @@ https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 """
 
 import os
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import caches
@@ -26,6 +27,7 @@ def _load_before_forking() -> None:
     instead of spending ~0.3 s of CPU on imports and catalogues. Nothing here connects anywhere."""
     get_resolver().url_patterns  # noqa: B018 (the URLconf, and with it every view module)
     caches["default"]  # the cache backend, and the Redis client library with it
+    import_module("django_redis.client")  # loaded at the first call otherwise
     for language, _name in settings.LANGUAGES:
         translation.activate(language)  # the message catalogues
     translation.deactivate()
