@@ -21,7 +21,9 @@ def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
     if outgoing.registration_id is not None:
         # Everything the mail shows about the person's registration, in this one query.
         registration = (
-            Registration.objects.select_related("edition__catering__day").filter(pk=outgoing.registration_id).first()
+            Registration.objects.select_related("edition__catering__day")
+            .filter(pk=outgoing.registration_id)
+            .first()
         )
     with translation.override(registration.language if registration else settings.LANGUAGE_CODE):
         context = mail_context(outgoing, registration)

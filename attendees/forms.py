@@ -98,7 +98,7 @@ class PersonForm(PersonChecks, forms.ModelForm):
 
 # The same fields on a plain form, for sign-up: it only collects the data (the service creates the
 # registration, and the database's unique index decides on the address). A ModelForm would build
-# a throwaway Registration and validate the same fields against it again: 4 % of a sign-up's CPU.
+# a throwaway Registration and validate the same fields against it again (docs/performance.md).
 PersonFields = type(
     "PersonFields", (PersonChecks, forms.Form), {"__module__": __name__, **PersonForm.base_fields}
 )

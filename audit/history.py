@@ -30,7 +30,7 @@ from registration.models import Booking, DayAttendance, Registration
 class OnceBuiltHistoryManager(HistoryManager):
     """simple-history builds its manager class anew each time `instance.history` is read
     (`from_queryset()` inspects every queryset method), and it reads it for every history row it
-    writes: ~3 % of a sign-up's instructions. The class depends only on the queryset class: built once."""
+    writes (docs/performance.md has its cost). The class depends only on the queryset class: built once."""
 
     @classmethod
     @functools.cache

@@ -24,7 +24,10 @@ class CateringError(DomainError):
         ),
         "reason_required": _("Give the reason for rejecting the claim: the person will read it."),
         "capacity_below_taken": _(
-            "The meals cannot be fewer than the %(taken)s already held (paid meals and the free-ticket quota)."
+            "The meals cannot be fewer than the %(taken)s already held "
+            "(paid meals and the free-ticket quota)."
         ),
-        "quota_below_taken": _("The free-ticket quota cannot be lower than the %(taken)s tickets already given."),
+        "quota_below_taken": _(
+            "The free-ticket quota cannot be lower than the %(taken)s tickets already given."
+        ),
     }

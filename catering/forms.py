@@ -96,7 +96,7 @@ class CateringDetails(DietMixin, InvoiceMixin):
 class CateringMixin(DietMixin, InvoiceMixin):
     """The catering and the free Małopolska ticket on the sign-up form. Its questions
     (CateringDetails) join the form when it is shown or when catering is chosen: a sign-up without
-    catering neither builds nor checks nine fields it has no use for (5 % of its instructions)."""
+    catering neither builds nor checks nine fields it has no use for (docs/performance.md)."""
 
     NONE, PAID, FREE = "", "paid", "free"
     DETAILS = (

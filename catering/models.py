@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from program.validators import compact_iban, compact_nip, validate_nip, validate_polish_iban
 
-
 # What organisers set; the counters beside them belong to catering.services.
 CATERING_SETTINGS = (
     "day",

@@ -12,7 +12,6 @@ from typing import Protocol
 import segno
 from stdnum import iban
 
-
 from .models import CateringOrder
 
 

@@ -59,26 +59,3 @@ def catering_diet_notes(edition: Edition) -> list[str]:
         .order_by("id")
         .values_list("diet_note", flat=True)
     )
-
-
-def catering_invoice_rows(edition: Edition) -> list[dict]:
-    """Orders with invoice data, for the export: who asked for an invoice for what."""
-    orders = (
-        CateringOrder.objects.filter(offer__edition=edition, status__in=CateringOrder.PAID_MEAL)
-        .exclude(invoice_name="")
-        .select_related("offer__edition", "registration")
-        .order_by("id")
-    )
-    return [
-        {
-            "transfer_title": order.transfer_title,
-            "status": order.status,
-            "amount": order.amount,
-            "paid_on": order.paid_on,
-            "buyer_name": order.invoice_name,
-            "buyer_nip": order.invoice_nip,
-            "buyer_address": order.invoice_address,
-            "email": order.registration.email,
-        }
-        for order in orders
-    ]

@@ -322,7 +322,9 @@ def claim_approve(*, claim: FreeTicketClaim, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     with transaction.atomic():
         [claim] = locking.lock_rows(
-            FreeTicketClaim.objects.select_for_update(of=("self",)).select_related("registration").filter(pk=claim.pk)
+            FreeTicketClaim.objects.select_for_update(of=("self",))
+            .select_related("registration")
+            .filter(pk=claim.pk)
         )
         if claim.status != ClaimStatus.PENDING:
             raise CateringError("claim_not_pending")
@@ -382,7 +384,11 @@ def catering_orders_mark_paid(*, orders: Iterable[CateringOrder], paid_on: dt.da
             order.status = Status.PAID
             order.paid_on = paid_on
             order.save(update_fields=["status", "paid_on"])
-            mail_queue(registration=order.registration, kind=OutgoingMail.Kind.PAYMENT_RECEIVED, context={"order_id": order.pk})
+            mail_queue(
+                registration=order.registration,
+                kind=OutgoingMail.Kind.PAYMENT_RECEIVED,
+                context={"order_id": order.pk},
+            )
     return locked
 
 
@@ -410,7 +416,11 @@ def catering_deadlines(*, now: dt.datetime | None = None) -> DeadlineReport:
             if CateringOrder.objects.filter(
                 pk=order.pk, status=Status.AWAITING_PAYMENT, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now):
-                mail_queue(registration=order.registration, kind=OutgoingMail.Kind.PAYMENT_REMINDER, context={"order_id": order.pk})
+                mail_queue(
+                    registration=order.registration,
+                    kind=OutgoingMail.Kind.PAYMENT_REMINDER,
+                    context={"order_id": order.pk},
+                )
                 reminded += 1
     released = 0
     for order in awaiting.filter(payment_due__lt=today).select_related("registration"):
@@ -424,7 +434,9 @@ def _release_unpaid(order: CateringOrder, *, now: dt.datetime) -> bool:
         locking.lock_registration(order.registration_id)
         offer = _lock_offer(order.registration.edition_id)
         [order] = locking.lock_rows(
-            CateringOrder.objects.select_for_update(of=("self",)).select_related("registration").filter(pk=order.pk)
+            CateringOrder.objects.select_for_update(of=("self",))
+            .select_related("registration")
+            .filter(pk=order.pk)
         )
         if order.status != Status.AWAITING_PAYMENT or order.payment_due >= timezone.localdate(now):
             return False  # paid or changed meanwhile
@@ -442,7 +454,11 @@ def _release_unpaid(order: CateringOrder, *, now: dt.datetime) -> bool:
                 diet_note=order.diet_note,
             )
         _save_offer(offer)
-        mail_queue(registration=order.registration, kind=OutgoingMail.Kind.CATERING_RELEASED, context={"order_id": order.pk})
+        mail_queue(
+            registration=order.registration,
+            kind=OutgoingMail.Kind.CATERING_RELEASED,
+            context={"order_id": order.pk},
+        )
     return True
 
 

@@ -119,8 +119,8 @@ CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # django-redis keeps one client per server (Django's builds one per call, a fifth of a cached
-    # page's time) and increments in one round trip (the rate limits): docs/performance.md.
+    # django-redis keeps one client per server (Django's builds one per call) and increments in one
+    # round trip (the rate limits): docs/performance.md has what each costs.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
 # How long each process serves its own copy of the current edition, the sign-up form's choices and
 # the program page before it asks the shared cache whether they changed (common.local_copies).

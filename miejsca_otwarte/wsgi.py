@@ -24,7 +24,8 @@ application = get_wsgi_application()
 def _load_before_forking() -> None:
     """Do once, here, what each worker would otherwise do on its first request: gunicorn loads
     this module before forking (preload_app), so a recycled worker (max_requests) serves at once
-    instead of spending ~0.3 s of CPU on imports and catalogues. Nothing here connects anywhere."""
+    instead of spending its first request's CPU on imports and catalogues (docs/performance.md).
+    Nothing here connects anywhere."""
     get_resolver().url_patterns  # noqa: B018 (the URLconf, and with it every view module)
     caches["default"]  # the cache backend, and the Redis client library with it
     import_module("django_redis.client")  # loaded at the first call otherwise

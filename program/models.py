@@ -1,10 +1,8 @@
-
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 
 
 class EditionQuerySet(models.QuerySet):

@@ -76,7 +76,9 @@ def edition_program_load(
         edition = Edition.objects.filter(number=number).first()
         if edition is not None:
             shift = Shift(edition.starts_on.year - parse_date(spec["starts_on"]).year)
-            return ProgramLoad(edition=edition, created=False, added=_program_add(edition, data, shift), shift=shift)
+            return ProgramLoad(
+                edition=edition, created=False, added=_program_add(edition, data, shift), shift=shift
+            )
         shift = Shift(_years_until_upcoming(parse_date(spec["starts_on"]), now.date()) if upcoming else 0)
         for key in ("starts_on", "ends_on"):
             spec[key] = shift.date(spec[key])
@@ -92,7 +94,9 @@ def edition_program_load(
             Edition.objects.filter(is_current=True).update(is_current=False)
             spec["is_current"] = True
         edition = Edition.objects.create(number=number, **spec)
-        return ProgramLoad(edition=edition, created=True, added=_program_add(edition, data, shift), shift=shift)
+        return ProgramLoad(
+            edition=edition, created=True, added=_program_add(edition, data, shift), shift=shift
+        )
 
 
 def _program_add(edition: Edition, data: dict[str, Any], shift: Shift) -> int:

@@ -10,6 +10,7 @@ transaction after the seats: the catering releases its meal and ticket there.
 """
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
@@ -25,6 +26,7 @@ from program.selectors import bump_program_version
 from . import locking, signals
 from .errors import RegistrationError
 from .models import Booking, Consent, DayAttendance, Registration
+
 
 @dataclass(frozen=True, kw_only=True)
 class Person:
@@ -141,10 +143,8 @@ def _check_bookable(edition: Edition, items: Collection[ProgramItem]) -> list[Pr
 
 def check_clashes(items: Iterable[ProgramItem]) -> None:
     items = sorted(items, key=lambda item: (item.starts_at, item.pk))
-    for index, first in enumerate(items):
-        for second in items[index + 1 :]:
-            if second.starts_at >= first.ends_at:
-                break
+    for first, second in itertools.combinations(items, 2):
+        if first.overlaps(second):
             raise RegistrationError("clash", first=first.title, second=second.title)
 
 

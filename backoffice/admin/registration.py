@@ -28,8 +28,6 @@ from ..forms import ClaimRejectForm, MarkPaidForm
 from ..permissions import DECIDE_CLAIMS_PERMISSION, EXPORT_PERMISSION, MARK_PAID_PERMISSION
 from .support import NoAddOrDelete, ReadOnlyInline, refusal, refusals_as_messages
 
-
-
 # --- filters ------------------------------------------------------------------------------------
 # Item and place (seat / waiting) filter the same booking, day and "checked in" the same day:
 # one .filter() call each, or Django would match them on different rows.
@@ -339,7 +337,10 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         )
         now = timezone.now()
         approved = self._each_claim(
-            request, claims, lambda claim: catering_services.claim_approve(claim=claim, now=now), _("Claim approved.")
+            request,
+            claims,
+            lambda claim: catering_services.claim_approve(claim=claim, now=now),
+            _("Claim approved."),
         )
         self._report(request, queryset, approved, _("Approved: %(done)s of %(selected)s selected."))
 
@@ -376,7 +377,9 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         orders = CateringOrder.objects.filter(
             registration__in=queryset, status=CateringOrder.Status.AWAITING_PAYMENT
         )
-        marked = catering_services.catering_orders_mark_paid(orders=orders, paid_on=form.cleaned_data["paid_on"])
+        marked = catering_services.catering_orders_mark_paid(
+            orders=orders, paid_on=form.cleaned_data["paid_on"]
+        )
         for order in marked:
             self.log_change(request, order.registration, _("Catering marked paid (admin action)."))
         self._report(request, queryset, len(marked), _("Marked paid: %(done)s of %(selected)s selected."))
