@@ -1,8 +1,8 @@
 """An edition from its data file (program/editions/): the program, then the catering offer.
 
-Never undoes organisers' work: an edition that exists only gains what the file has and it lacks
-(program.services, catering.services); capacities and seats change only through
-registration.services. `edition_reset` replaces an edition on purpose (the demo's `--reset`).
+Never undoes organisers' work: an edition that exists is left as it is (program.services,
+catering.services); capacities and seats change only through registration.services.
+`edition_reset` replaces an edition on purpose (the demo's `--reset`).
 """
 
 import datetime as dt
@@ -26,7 +26,7 @@ def edition_load(
 def edition_file_load(
     *, data: dict[str, Any], make_current: bool = True, upcoming: bool = False, now: dt.datetime | None = None
 ) -> ProgramLoad:
-    """Create the edition from the file, or add what it lacks; see program.services."""
+    """Create the edition from the file unless it is there; see program.services."""
     with transaction.atomic():
         loaded = edition_program_load(data=data, make_current=make_current, upcoming=upcoming, now=now)
         if "catering" in data:

@@ -244,7 +244,7 @@ def measure_mail(workers: int) -> dict:
     wait until they have drained the queue. The rate is taken from the tasks' own timestamps
     (first started to last finished), so the workers' Python and Django start-up is left out."""
     log(manage("shell", "-v", "0", stdin=BENCH / "mails.py").strip())
-    queued = int(psql("SELECT count(*) FROM outbox_outgoingmail WHERE state = 'queued'"))
+    queued = int(psql("SELECT count(*) FROM registration_outgoingmail WHERE state = 'queued'"))
     command = [PY, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
     started = time.monotonic()
     for process in [
@@ -253,7 +253,7 @@ def measure_mail(workers: int) -> dict:
     ]:
         process.wait()
     seconds = time.monotonic() - started
-    sent = int(psql("SELECT count(*) FROM outbox_outgoingmail WHERE state = 'sent'"))
+    sent = int(psql("SELECT count(*) FROM registration_outgoingmail WHERE state = 'sent'"))
     draining = float(
         psql(
             "SELECT extract(epoch FROM max(finished_at) - min(started_at)) "

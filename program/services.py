@@ -1,8 +1,9 @@
 """Changes to the program: an edition's program from its data file.
 
-Organisers' data is sacred: a file creates what is not there yet and never changes a row that is
-(the edition, its days, links, roles and items are matched by their natural keys). Capacities and
-seats are registration's; the catering offer is the catering's (backoffice.editions loads all three).
+Organisers' data is sacred: a file creates an edition that is not there yet and never touches one
+that is (its number says which). Adding what a file adds to an edition that exists cannot tell a
+row the organisers deleted or moved from one never loaded, so it is not done. Capacities and seats
+are registration's; the catering offer is the catering's (backoffice.editions loads the edition).
 """
 
 import datetime as dt
@@ -53,20 +54,18 @@ class Shift:
 @dataclass(frozen=True)
 class ProgramLoad:
     edition: Edition
-    created: bool  # False: the edition was there; only what it lacked was added
-    added: int  # days, links, roles and items added
+    created: bool  # False: the edition was there and was left as it is
     shift: Shift  # how the file's dates were moved
 
 
 def edition_program_load(
     *, data: dict[str, Any], make_current: bool = True, upcoming: bool = False, now: dt.datetime | None = None
 ) -> ProgramLoad:
-    """Create the edition and its program from a data file's contents, or add to an edition that
-    exists what the file has and it lacks. Nothing that exists is changed.
+    """Create the edition and its program from a data file's contents, unless an edition with its
+    number exists: that one is left exactly as it is.
 
-    With `upcoming`, a new edition's dates move by whole years to the next occurrence after `now`
-    and registration is open from `now`: a demo a newcomer can sign up for today. An edition that
-    exists keeps its dates; what is added to it moves by the same years as it did.
+    With `upcoming`, the dates move by whole years to the next occurrence after `now` and
+    registration is open from `now`: a demo a newcomer can sign up for today.
     """
     now = now or timezone.now()
     # The data files are in Polish: write the Polish columns of translated fields.
@@ -76,9 +75,7 @@ def edition_program_load(
         edition = Edition.objects.filter(number=number).first()
         if edition is not None:
             shift = Shift(edition.starts_on.year - parse_date(spec["starts_on"]).year)
-            return ProgramLoad(
-                edition=edition, created=False, added=_program_add(edition, data, shift), shift=shift
-            )
+            return ProgramLoad(edition=edition, created=False, shift=shift)
         shift = Shift(_years_until_upcoming(parse_date(spec["starts_on"]), now.date()) if upcoming else 0)
         for key in ("starts_on", "ends_on"):
             spec[key] = shift.date(spec[key])
@@ -94,36 +91,27 @@ def edition_program_load(
             Edition.objects.filter(is_current=True).update(is_current=False)
             spec["is_current"] = True
         edition = Edition.objects.create(number=number, **spec)
-        return ProgramLoad(
-            edition=edition, created=True, added=_program_add(edition, data, shift), shift=shift
-        )
+        _program_create(edition, data, shift)
+        return ProgramLoad(edition=edition, created=True, shift=shift)
 
 
-def _program_add(edition: Edition, data: dict[str, Any], shift: Shift) -> int:
-    """Add the file's days, links, roles and items the edition lacks; returns how many."""
-    added = 0
+def _program_create(edition: Edition, data: dict[str, Any], shift: Shift) -> None:
     for order, link in enumerate(data.get("links", [])):
-        added += EditionLink.objects.get_or_create(
-            edition=edition, url=link["url"], defaults={"label": link["label"], "order": order}
-        )[1]
+        EditionLink.objects.create(edition=edition, url=link["url"], label=link["label"], order=order)
     for day in data.get("days", []):
-        added += ConferenceDay.objects.get_or_create(
-            edition=edition,
-            date=shift.date(day["date"]),
-            defaults={"title": day["title"], "hours": day.get("hours", "")},
-        )[1]
+        ConferenceDay.objects.create(
+            edition=edition, date=shift.date(day["date"]), title=day["title"], hours=day.get("hours", "")
+        )
     for order, role in enumerate(data.get("roles", [])):
-        added += EditionRole.objects.get_or_create(
+        EditionRole.objects.create(
             edition=edition,
             organisation=_organisation(role["organisation"], url=role.get("url", "")),
             role=role["role"],
-            defaults={"note": role.get("note", ""), "order": order},
-        )[1]
+            note=role.get("note", ""),
+            order=order,
+        )
     assumption = data.get("assumption_defaults", "")
-    existing = set(edition.items.values_list("slug", flat=True))
     for item_spec in data["items"]:
-        if item_spec["slug"] in existing:
-            continue
         item = ProgramItem.objects.create(
             edition=edition,
             slug=item_spec["slug"],
@@ -139,8 +127,6 @@ def _program_add(edition: Edition, data: dict[str, Any], shift: Shift) -> int:
             assumptions=assumption if item_spec.get("assumed") else "",
         )
         item.hosts.set([_organisation(name) for name in item_spec.get("hosts", [])])
-        added += 1
-    return added
 
 
 def _organisation(name: str, url: str = "") -> Organisation:

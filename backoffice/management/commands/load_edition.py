@@ -9,8 +9,8 @@ from program.services import EDITIONS_DIR
 
 class Command(BaseCommand):
     help = (
-        "Load an edition and its program from a JSON file in program/editions/. An edition that exists "
-        "keeps every change made in the back office: only what the file adds is added."
+        "Load an edition and its program from a JSON file in program/editions/, unless it is there "
+        "already: an edition that exists keeps every change made in the back office (--reset replaces it)."
     )
 
     def add_arguments(self, parser):
@@ -20,8 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--upcoming",
             action="store_true",
-            help="A new edition's dates move by whole years to the next occurrence and registration "
-            "opens now (demo).",
+            help="Move the dates by whole years to the next occurrence and open registration now (demo).",
         )
         parser.add_argument(
             "--reset",
@@ -43,10 +42,7 @@ class Command(BaseCommand):
         if loaded.created:
             summary = f"Loaded {edition} with {edition.items.count()} program items"
         else:
-            summary = (
-                f"{edition} is there already and keeps its changes; added {loaded.added} rows from the file "
-                "(--reset loads it afresh)"
-            )
+            summary = f"{edition} is there already and keeps its changes (--reset loads it afresh)"
         self.stdout.write(
             self.style.SUCCESS(f"{summary}, {edition.starts_on:%Y-%m-%d}–{edition.ends_on:%Y-%m-%d}.")
         )
