@@ -29,7 +29,7 @@ def edition_file_load(
     """Create the edition from the file unless it is there; see program.services."""
     with transaction.atomic():
         loaded = edition_program_load(data=data, make_current=make_current, upcoming=upcoming, now=now)
-        if "catering" in data:
+        if loaded.created and "catering" in data:
             catering_offer_load(edition=loaded.edition, spec=data["catering"], shift=loaded.shift)
     return loaded
 

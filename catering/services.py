@@ -492,11 +492,8 @@ def catering_offer_update(
     return locked
 
 
-def catering_offer_load(*, edition: Edition, spec: Mapping[str, Any], shift: Shift) -> CateringOffer | None:
-    """Create the edition's offer from a data file's `catering` part if it has none; an offer that
-    exists stays as the organisers left it. Returns the offer created, or None."""
-    if CateringOffer.objects.filter(edition=edition).exists():
-        return None
+def catering_offer_load(*, edition: Edition, spec: Mapping[str, Any], shift: Shift) -> CateringOffer:
+    """Create a new edition's offer from its data file's `catering` part (backoffice.editions)."""
     offer = CateringOffer(
         edition=edition,
         day=ConferenceDay.objects.get(edition=edition, date=shift.date(spec["day"])),

@@ -104,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No statement waits for a row lock longer than this: a stuck transaction gives a sign-up
-    # "busy, try again" (registration.services.lock_rows) instead of a hung worker. Set
+    # "busy, try again" (registration.locking.lock_rows) instead of a hung worker. Set
     # when the connection opens, so the busiest transaction spends no round trip on it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c lock_timeout=3s")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)

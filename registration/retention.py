@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from program.models import Edition
 
-from . import services
+from . import locking, services
 from .models import Registration
 
 
@@ -30,7 +30,10 @@ def edition_anonymise(*, edition: Edition, now: dt.datetime | None = None) -> in
     an edition long over; the mail is deleted with that person's data before anyone can send it."""
     now = now or timezone.now()
     with transaction.atomic():
-        registrations = list(registrations_to_anonymise(edition))
+        # Every lock of the run up front, in registration.locking's order: all the people, then all
+        # the items; each anonymisation below takes them again without waiting.
+        registrations = locking.lock_rows(registrations_to_anonymise(edition).select_for_update(no_key=True))
+        locking.lock_items(edition.items.values_list("pk", flat=True))
         for registration in registrations:
             services.registration_anonymise(registration=registration, now=now)
     return len(registrations)

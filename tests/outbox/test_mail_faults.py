@@ -14,8 +14,7 @@ from outbox.models import OutgoingMail
 from outbox.tasks import send_outgoing_mail
 from registration.models import Registration
 from tests.factories import sign_up
-
-from .conftest import BASE_DIR, subprocess_env
+from tests.reliability.conftest import BASE_DIR, subprocess_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

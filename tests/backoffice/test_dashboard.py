@@ -9,7 +9,7 @@ from tests.factories import sign_up
 
 def figures(board, *, catering=False) -> dict[str, int]:
     """The figures by "section: label"; those of catering and free tickets only with `catering`
-    (tests/organisers/test_catering_admin.py checks them)."""
+    (tests/backoffice/test_catering_admin.py checks them)."""
     return {
         f"{section.title}: {figure.label}": figure.value
         for section in board.sections
