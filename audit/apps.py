@@ -10,4 +10,4 @@ class AuditConfig(AppConfig):
     def ready(self):
         # Here and not in a models.py: modeltranslation adds the title_pl/title_en columns in its
         # own ready(), which runs before this one, and the history should keep them too.
-        from . import history  # noqa: F401
+        from . import history, receivers  # noqa: F401

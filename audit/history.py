@@ -15,7 +15,7 @@ a history row per queued and per sent mail doubled the writes of the two busiest
 and the mail worker.
 
 Anonymising a registration (RODO) blanks the personal columns of its history rows
-(`registration_anonymise`); its mails are deleted.
+(audit.receivers, on registration.signals.registration_anonymised); its mails are deleted.
 """
 
 import functools

@@ -357,7 +357,8 @@ ANONYMISED_TEXT_FIELDS = (
 
 def registration_anonymise(*, registration: Registration, now: dt.datetime | None = None) -> Registration:
     """Erase the personal data (RODO) but keep what the counts need: the edition, days,
-    voivodeship, town and type of organisation. Seats are released first."""
+    voivodeship, town and type of organisation. Seats are released first; the apps that keep a copy
+    of the data (catering, audit) erase theirs on `signals.registration_anonymised`."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = locking.lock_registration(registration.pk)
@@ -370,15 +371,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration.needs_induction_loop = registration.needs_assistant = False
         registration.anonymised_at = now
         registration.save()
-        # The audit history keeps every earlier version of the row: erase it there too.
-        registration.history.update(
-            **dict.fromkeys(ANONYMISED_TEXT_FIELDS, ""),
-            email=registration.email,
-            needs_wheelchair_access=False,
-            needs_sign_language=False,
-            needs_induction_loop=False,
-            needs_assistant=False,
-        )
+        # Whoever keeps a copy of the person's data erases it there: the catering, the audit trail.
         signals.registration_anonymised.send(sender=Registration, registration=registration)
         OutgoingMail.objects.filter(registration=registration).delete()
     return registration
