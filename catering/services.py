@@ -200,9 +200,9 @@ def catering_add(
     now = now or timezone.now()
     with transaction.atomic():
         registration = registration_lock(registration=registration)
+        offer = _lock_offer(registration.edition_id)  # rank 3 before the orders (registration.locking)
         if _live_order(registration) is not None:
             raise CateringError("catering_exists")
-        offer = _lock_offer(registration.edition_id)
         if not can_order_paid(offer, now):
             raise CateringError("catering_closed")
         _check_day(registration, offer)
@@ -233,6 +233,9 @@ def catering_drop(*, registration: Registration, now: dt.datetime | None = None)
     now = now or timezone.now()
     with transaction.atomic():
         registration = registration_lock(registration=registration)
+        # The offer before the order: a promotion to a free ticket holds the offer and then locks
+        # the promoted person's order, who may be the one dropping (registration.locking).
+        _lock_offer(registration.edition_id)
         order = _live_order(registration)
         if order is None:
             raise CateringError("catering_none")
