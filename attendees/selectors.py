@@ -34,7 +34,9 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     return registration
 
 
-SIGN_UP_CHOICES_CACHE_KEY = "registration:sign-up-choices:{edition_id}"
+# A key of its own since the move to attendees: copies cached by the code before it pickled
+# classes that have moved (registration.selectors.SignUpChoices, program.models.CateringOffer).
+SIGN_UP_CHOICES_CACHE_KEY = "attendees:sign-up-choices:{edition_id}"
 # Bounds how stale another process's copy can be when the cache is per process (locmem), as for
 # the current edition; with a shared cache (Redis) attendees.receivers drops it everywhere at once.
 SIGN_UP_CHOICES_CACHE_TIMEOUT = 60

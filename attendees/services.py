@@ -30,7 +30,7 @@ def sign_up(
     now = now or timezone.now()
     add_ons = []
     if catering_request is not None:
-        add_ons.append(functools.partial(_take_catering, request=catering_request, now=now))
+        add_ons.append(functools.partial(catering_take, request=catering_request, now=now))
     return registration_create(
         edition=edition,
         person=person,
@@ -42,7 +42,3 @@ def sign_up(
         add_ons=add_ons,
         now=now,
     )
-
-
-def _take_catering(registration: Registration, *, request: CateringRequest, now: dt.datetime) -> None:
-    catering_take(registration=registration, request=request, now=now)

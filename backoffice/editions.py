@@ -19,12 +19,6 @@ from registration.models import Registration
 
 def edition_load(
     *, data: dict[str, Any], make_current: bool = True, upcoming: bool = False, now: dt.datetime | None = None
-) -> Edition:
-    return edition_file_load(data=data, make_current=make_current, upcoming=upcoming, now=now).edition
-
-
-def edition_file_load(
-    *, data: dict[str, Any], make_current: bool = True, upcoming: bool = False, now: dt.datetime | None = None
 ) -> ProgramLoad:
     """Create the edition from the file unless it is there; see program.services."""
     with transaction.atomic():

@@ -68,14 +68,14 @@ def registration_create(
     consents: Mapping[str, bool],
     language: str = "pl",
     submission_key=None,
-    add_ons: Sequence[Callable[[Registration], object]] = (),
+    add_ons: Sequence[Callable[..., object]] = (),
     now: dt.datetime | None = None,
 ) -> Registration:
     """Register a person: each chosen limited item gives a seat if one is free at commit time,
     otherwise the next place on its waiting list. The confirmation e-mail is queued in the same
     transaction. A repeated `submission_key` (double click, back button) returns the first result.
 
-    `add_ons` run in the same transaction after the seats, each with the new registration (the
+    `add_ons` run in the same transaction after the seats, each called with `registration=` (the
     catering's meal or free ticket: its locks come after the items'); a refusal there refuses the
     whole sign-up. A repeated submission does not run them again.
 
@@ -109,7 +109,7 @@ def registration_create(
             mail_queue(registration=registration, kind=OutgoingMail.Kind.CONFIRMATION)
             _take_places(registration, items, now=now)  # late: the item locks are held until commit
             for add_on in add_ons:
-                add_on(registration)
+                add_on(registration=registration)
     except IntegrityError:
         # A unique index said no. The same form sent twice (a double click, the back button): the
         # first result stands. Or the address is registered already. Anything else is a bug.

@@ -43,13 +43,13 @@ def now() -> dt.datetime:
 @pytest.fixture
 def edition_2023(db, edition_2023_data):
     """The 2023 edition as written in the invitation (dates of 2023)."""
-    return edition_load(data=edition_2023_data, now=NOW)
+    return edition_load(data=edition_2023_data, now=NOW).edition
 
 
 @pytest.fixture
 def upcoming_edition(db, edition_2023_data):
     """The 2023 program moved to the next 29–30 November, registration open (as `make run` loads it)."""
-    return edition_load(data=edition_2023_data, upcoming=True, now=timezone.now())
+    return edition_load(data=edition_2023_data, upcoming=True, now=timezone.now()).edition
 
 
 @pytest.fixture

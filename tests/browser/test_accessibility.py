@@ -25,7 +25,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 @pytest.fixture
 def edition(live_server, edition_2023_data):
-    edition = edition_load(data=edition_2023_data, upcoming=True, now=timezone.now())
+    edition = edition_load(data=edition_2023_data, upcoming=True, now=timezone.now()).edition
     edition.contact_email = "kontakt@example.org"
     edition.contact_phone = "+48 12 345 67 89"
     edition.controller_address = "ul. Przykładowa 1, 31-000 Kraków"

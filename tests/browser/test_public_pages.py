@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def edition(live_server, edition_2023_data):
     """The program as `make run` loads it; the live server's database is transactional."""
-    return edition_load(data=edition_2023_data, upcoming=True, now=timezone.now())
+    return edition_load(data=edition_2023_data, upcoming=True, now=timezone.now()).edition
 
 
 def test_a_visitor_finds_a_study_visit_from_the_home_page(page: Page, live_server, edition):

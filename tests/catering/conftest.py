@@ -20,7 +20,7 @@ _emails = itertools.count(1)
 
 def load_edition():
     data = json.loads((EDITIONS_DIR / "2023.json").read_text(encoding="utf-8"))
-    return edition_load(data=data, upcoming=True, now=NOW)
+    return edition_load(data=data, upcoming=True, now=NOW).edition
 
 
 @pytest.fixture(autouse=True)

@@ -112,7 +112,7 @@ def test_upcoming_moves_dates_to_the_next_29_30_november_and_opens_registration(
 ):
     now = timezone.make_aware(today)
 
-    edition = edition_load(data=edition_2023_data, upcoming=True, now=now)
+    edition = edition_load(data=edition_2023_data, upcoming=True, now=now).edition
 
     assert (edition.starts_on, edition.ends_on) == (
         dt.date(expected_year, 11, 29),

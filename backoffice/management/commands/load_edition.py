@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backoffice.editions import edition_file_load, edition_reset
+from backoffice.editions import edition_load, edition_reset
 from program.services import EDITIONS_DIR
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if reset:
             deleted = edition_reset(number=data["edition"]["number"])
             self.stdout.write(f"Deleted the edition and its {deleted} registrations.")
-        loaded = edition_file_load(data=data, upcoming=upcoming)
+        loaded = edition_load(data=data, upcoming=upcoming)
         edition = loaded.edition
         if loaded.created:
             summary = f"Loaded {edition} with {edition.items.count()} program items"
