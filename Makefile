@@ -59,7 +59,7 @@ run: compilemessages
 	$(DEV_ENV) $(PY) manage.py setup_roles
 	@echo "Serving http://$(HOST):$(PORT)/ — the task worker prints queued e-mails here. Ctrl-C stops both."
 	export $(DEV_ENV); \
-	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py mail_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -198,6 +198,12 @@ class RegistrationForm(CateringMixin, ItemsMixin, PersonFields):
         self.setup_items(edition, items)
         self.setup_catering(catering_offer, shown=not self.is_bound)
 
+    def renew_submission_key(self) -> None:
+        """The form shown again goes out with a new key: the one sent belongs to an earlier
+        submission ("submission_reused", registration.services)."""
+        self.data = self.data.copy()
+        self.data["submission_key"] = str(uuid.uuid4())
+
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise forms.ValidationError(_("The form could not be sent. Please try again."))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
@@ -59,6 +60,13 @@ def register(request):
                     catering_request=form.catering_request(),
                 )
             except DomainError as error:
+                if error.code == "submission_reused":
+                    # Back and send again with another person's data: their form, with a new key.
+                    form.renew_submission_key()
+                if error.code == "duplicate_email":
+                    # The answer the resend form gives: nothing here says whether the address is
+                    # registered; its owner gets the link by mail (issue #14).
+                    return _manage_link_sent(request, edition, form.cleaned_data["email"])
                 form.add_error(_error_field(error), error.message)
             else:
                 return redirect(
@@ -75,8 +83,6 @@ def register(request):
 
 
 def _error_field(error: DomainError) -> str | None:
-    if error.code == "duplicate_email":
-        return "email"
     if isinstance(error, CateringError):
         return "catering"
     return None
@@ -111,6 +117,7 @@ def _registration_page(request, template: str, registration, context: dict, stat
     return render(request, template, context, status=status)
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_safe
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -178,6 +185,7 @@ MANAGE_ACTIONS = {
 }
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_http_methods(["GET", "POST"])
 def manage(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -232,6 +240,7 @@ def manage(request, public_id, token):
     )
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_http_methods(["GET", "POST"])
 def cancel(request, public_id, token):
     """Asks first: cancelling gives the seats away and cannot be undone."""
@@ -247,6 +256,7 @@ def cancel(request, public_id, token):
     return _registration_page(request, "registration/confirm_cancel.html", registration, {})
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_http_methods(["GET", "POST"])
 def delete_data(request, public_id, token):
     """Asks first, then erases the personal data (RODO); only anonymous counts remain."""
@@ -261,6 +271,7 @@ def delete_data(request, public_id, token):
     return _registration_page(request, "registration/confirm_delete.html", registration, {})
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_safe
 def ticket(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -275,6 +286,7 @@ def ticket(request, public_id, token):
     )
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_safe
 def ticket_pdf(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -285,6 +297,7 @@ def ticket_pdf(request, public_id, token):
     return response
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_safe
 def my_calendar(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -295,6 +308,7 @@ def my_calendar(request, public_id, token):
     return response
 
 
+@never_cache  # a private page: no browser or proxy keeps it
 @require_safe
 def my_data(request, public_id, token):
     """Everything stored about the person (RODO: right of access and portability)."""
@@ -352,9 +366,14 @@ def resend_link(request):
         if _rate_limited(request, form, "resend", settings.RATELIMIT_RESEND):
             return render(request, "registration/resend.html", {"form": form}, status=429)
         if form.is_valid():
-            services.manage_link_send(edition=edition, email=form.cleaned_data["email"])
-            return render(request, "registration/resend.html", {"sent": True})
+            return _manage_link_sent(request, edition, form.cleaned_data["email"])
     return render(request, "registration/resend.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _manage_link_sent(request, edition, email: str):
+    """Queue the management link if the address is registered; the same page either way."""
+    services.manage_link_send(edition=edition, email=email)
+    return render(request, "registration/resend.html", {"sent": True})
 
 
 @require_safe

@@ -1,5 +1,9 @@
 """The audit trail's part in registration's changes (registration.signals)."""
 
+import json
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
 from registration import signals
@@ -18,3 +22,19 @@ def anonymise_history(*, registration, **kwargs):
         needs_induction_loop=False,
         needs_assistant=False,
     )
+
+
+@receiver(signals.registration_anonymised, sender=Registration)
+def anonymise_admin_log(*, registration, erased, **kwargs):
+    """The admin's log names the person: as the object of an entry, and inside the messages of
+    other entries ("Promoted … from the waiting list."). Both keep the entry, without the name."""
+    placeholder = str(registration)  # "anonymised person", in the active language
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration), object_id=str(registration.pk)
+    ).update(object_repr=placeholder)
+    # As written, and as Django's JSON change messages escape it.
+    texts = {form for text in erased if text.strip() for form in (text, json.dumps(text)[1:-1])}
+    for text in sorted(texts, key=len, reverse=True):
+        for entry in LogEntry.objects.filter(change_message__contains=text):
+            entry.change_message = entry.change_message.replace(text, placeholder)
+            entry.save(update_fields=["change_message"])

@@ -7,23 +7,42 @@ the chunk's ids as thousands of parameters, and building those queries took half
 The attendee list is made of `ColumnSet`s: adding columns (the catering order, invoice data) is
 one small class appended to `attendee_columns`.
 
-Every text cell that a spreadsheet would read as a formula (=, +, -, @, tab, CR first) is
-prefixed with an apostrophe, in CSV and XLSX alike.
+The CSV is in the dialect Polish Excel opens with a double click: ";" between cells, every text
+field in quotes, UTF-8 with a byte-order mark. It is written by defusedcsv, which puts an
+apostrophe before a field starting with =, +, -, @, | or % (and escapes its "|"). On top of that
+`_defuse` marks, with the same apostrophe, a leading tab or CR and every =, +, -, @, |, %, tab or
+CR that follows a ";", ",", tab or line break inside a value (after spaces or quotes): a value like
+`Nowak;=1+1;` stays one quoted cell, and even a reader that ignores the quotes and cuts at ";" or
+"," gets no cell that starts a formula.
+
+The XLSX is the format for Excel. A text cell there is never a formula; only a value starting
+with "=" would be written as one, so free text starting with =, +, -, @, tab or CR keeps the
+apostrophe (visible, it shows the value was typed that way). Numbers people read as text, marked
+`Text` (phones, NIPs), are text cells with the Text format ("@") and no apostrophe: Excel neither
+computes "+48 600 100 200" nor turns a NIP into a number, also when someone edits the cell.
+
+A CSV cannot say "text" to Excel: opened directly, a field is typed by Excel, and the apostrophe
+defusedcsv puts before "+48 600 100 200" is shown (it is part of the cell, not Excel's typing
+prefix), while an unmarked "+48 600 100 200" would be computed. The CSV keeps the apostrophe, the
+safe form for every reader, and the XLSX is the one to open in Excel when phones matter.
 """
 
 import codecs
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from defusedcsv import csv as defused_csv
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from catering import selectors
 from catering.models import CateringOrder
@@ -34,13 +53,19 @@ CHUNK_SIZE = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class Text(str):
+    """A number people read as text (a phone, a NIP): a text cell in the XLSX, never a number or a
+    formula, and without the apostrophe."""
+
+
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """For the XLSX: an apostrophe before free text that would be a formula if typed in Excel."""
+    if isinstance(value, str) and not isinstance(value, Text) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _cell(value):
+def _plain(value):
     if isinstance(value, Promise):  # lazy translations, e.g. choice labels
         value = str(value)
     if isinstance(value, dt.datetime):
@@ -49,7 +74,11 @@ def _cell(value):
         return _("yes") if value else _("no")
     if value is None:
         return ""
-    return neutralise(value)
+    return value
+
+
+def _cell(value):
+    return neutralise(_plain(value))
 
 
 def choice_labels(model, field_name: str) -> dict:
@@ -89,7 +118,7 @@ class PersonColumns(ColumnSet):
         return [_("Last name"), _("First name"), _("E-mail"), _("Phone"), _("Ticket code"), _("Status")]
 
     def values(self, r):
-        return [r.last_name, r.first_name, r.email, r.phone, r.ticket_code, self.statuses[r.status]]
+        return [r.last_name, r.first_name, r.email, Text(r.phone), r.ticket_code, self.statuses[r.status]]
 
 
 class OrganisationColumns(ColumnSet):
@@ -349,7 +378,7 @@ def catering_invoices(*, edition: Edition) -> Sheet:
                 order.paid_on,
                 order.amount,
                 order.invoice_name,
-                order.invoice_nip,
+                Text(order.invoice_nip),
                 order.invoice_address,
                 order.registration.full_name,
                 order.registration.email,
@@ -428,11 +457,12 @@ class _Echo:
 
 
 def csv_response(sheet: Sheet, filename: str) -> StreamingHttpResponse:
-    """UTF-8 with a byte-order mark, so Excel shows the Polish letters; streamed row by row."""
-    writer = csv.writer(_Echo())
+    """Polish Excel's dialect (";", text quoted, UTF-8 with a byte-order mark so Excel shows the
+    Polish letters), defused (the module's docstring); streamed row by row."""
+    writer = defused_csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_NONNUMERIC)
 
     def lines():
-        yield codecs.BOM_UTF8.decode() + writer.writerow([_cell(h) for h in sheet.headers])
+        yield codecs.BOM_UTF8.decode() + writer.writerow([_csv_text(h) for h in sheet.headers])
         for row in sheet.rows:
             yield writer.writerow([_csv_text(value) for value in row])
 
@@ -443,9 +473,29 @@ def csv_response(sheet: Sheet, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _csv_text(value) -> str:
-    value = _cell(value)
-    return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else value
+def _csv_text(value):
+    value = _plain(value)
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return _defuse(str(value)) if isinstance(value, str) else value
+
+
+# A place where a cell may start: the value's start, or after a separator or line break inside it
+# (then spaces or quotes), followed by a formula character.
+_CELL_START = re.compile(r"(?:^|(?<=[;,\t\r\n]))[ \"]*(?=[=+\-@|%\t\r])")
+DEFUSEDCSV_STARTS = ("=", "+", "-", "@", "|", "%")
+
+
+def _defuse(text: str) -> str:
+    """An apostrophe wherever a cell could start a formula, but the value's own first character
+    when defusedcsv handles it (=, +, -, @, |, %; it also escapes "|" and leaves numbers alone)."""
+
+    def mark(match: re.Match) -> str:
+        if match.start() == 0 and not match.group() and text.startswith(DEFUSEDCSV_STARTS):
+            return ""
+        return match.group() + "'"
+
+    return _CELL_START.sub(mark, text)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -454,10 +504,20 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         worksheet = workbook.create_sheet(title=_sheet_title(sheet.title))
         worksheet.append([_cell(h) for h in sheet.headers])
         for row in sheet.rows:
-            worksheet.append([_cell(value) for value in row])
+            worksheet.append([_xlsx_cell(worksheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(worksheet, value):
+    value = _cell(value)
+    if not isinstance(value, Text) or not value:
+        return value
+    cell = WriteOnlyCell(worksheet, value=str(value))
+    cell.data_type = "s"  # text, even when it starts with "=" (openpyxl would make that a formula)
+    cell.number_format = "@"  # Excel's Text format: it stays text when someone edits the cell
+    return cell
 
 
 def _sheet_title(title: str) -> str:

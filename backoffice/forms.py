@@ -80,3 +80,17 @@ class MarkPaidForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date the transfer reached the account."),
     )
+
+
+class AnonymiseConfirmForm(forms.Form):
+    """Erasing personal data cannot be undone: the organiser says so first."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone"),
+        help_text=_(
+            "Erased: names, e-mail, phone, organisation name, role, accessibility needs, notes, diet "
+            "notes, invoice data and the person's e-mails, also in the history and the admin's log. "
+            "Kept for the figures: the edition, days, check-ins, items, voivodeship, town, type of "
+            "organisation and the catering's amounts. Seats of people still registered are released."
+        ),
+    )

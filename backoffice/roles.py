@@ -1,6 +1,7 @@
-"""The two groups the organisers hand out: Organisers run everything, Staff look, export and
-check people in. The two permissions of our own live on the Registration content type, created
-here rather than in the model's Meta so that no migration of `registration` is needed."""
+"""The two groups the organisers hand out (docs/permissions.md): Organisers run everything; Staff,
+the door, check people in and print the sign-in sheets and badges, and see the program, but no
+list of people's personal data. The permissions of our own live on the Registration content type,
+created here rather than in the model's Meta so that no migration of `registration` is needed."""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +14,11 @@ MANAGED_APPS = ("program", "registration", "catering", "outbox")
 CUSTOM_PERMISSIONS = {
     "export_registrations": "Can export registration lists",
     "check_in": "Can check people in at the door",
+    "print_lists": "Can print sign-in sheets and badges",
 }
+# What Staff may look at in the admin: the program, never the people, their catering or mails.
+STAFF_VIEW_APPS = ("program",)
+STAFF_PERMISSIONS = ("check_in", "print_lists")
 
 
 def roles_setup() -> tuple[Group, Group]:
@@ -30,5 +35,8 @@ def roles_setup() -> tuple[Group, Group]:
         organisers, _ = Group.objects.get_or_create(name=ORGANISERS)
         organisers.permissions.set(managed)
         staff, _ = Group.objects.get_or_create(name=STAFF)
-        staff.permissions.set([*managed.filter(codename__startswith="view_"), *custom])
+        staff_views = managed.filter(
+            content_type__app_label__in=STAFF_VIEW_APPS, codename__startswith="view_"
+        )
+        staff.permissions.set([*staff_views, *(p for p in custom if p.codename in STAFF_PERMISSIONS)])
     return organisers, staff

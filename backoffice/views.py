@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,8 @@ from registration.tickets import formatted_ticket_code
 
 from . import exports, printouts
 from .dashboard import dashboard as build_dashboard
-from .permissions import CHECK_IN_PERMISSION, EXPORT_PERMISSION
+from .params import id_param
+from .permissions import CHECK_IN_PERMISSION, EXPORT_PERMISSION, PRINT_LISTS_PERMISSION
 
 
 def staff_only(permission: str):
@@ -200,7 +201,7 @@ def _active(edition):
     )
 
 
-@staff_only(EXPORT_PERMISSION)
+@staff_only(PRINT_LISTS_PERMISSION)
 def sign_in_sheet_day(request, day_id: int):
     edition = current_edition_or_404()
     day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
@@ -209,7 +210,7 @@ def sign_in_sheet_day(request, day_id: int):
     return _pdf(pdf, f"sign-in-{day.date}")
 
 
-@staff_only(EXPORT_PERMISSION)
+@staff_only(PRINT_LISTS_PERMISSION)
 def sign_in_sheet_item(request, item_id: int):
     edition = current_edition_or_404()
     item = get_object_or_404(ProgramItem, pk=item_id, edition=edition)
@@ -219,11 +220,20 @@ def sign_in_sheet_item(request, item_id: int):
     return _pdf(pdf, f"sign-in-{item.slug}")
 
 
-@staff_only(EXPORT_PERMISSION)
+@staff_only(PRINT_LISTS_PERMISSION)
 def badges(request):
     edition = current_edition_or_404()
     people = _active(edition)
-    if request.GET.get("day"):
-        people = people.filter(days__day=request.GET["day"])
+    if day := request.GET.get("day"):
+        day_id = id_param(day)
+        if day_id is None:  # typed by hand: refused rather than printing everybody's badges
+            return HttpResponseBadRequest(
+                _(
+                    "The day in the address is not valid. Open the name badges again from the "
+                    "dashboard or the check-in page."
+                ),
+                content_type="text/plain; charset=utf-8",
+            )
+        people = people.filter(days__day=day_id)
     pdf = printouts.badges_pdf(edition=edition, registrations=people.iterator())
     return _pdf(pdf, f"badges-{edition.starts_on.year}")

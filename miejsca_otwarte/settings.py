@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware, so that its 400 page is in the person's language.
+    "miejsca_otwarte.middleware.NulInQueryStringMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,10 +120,25 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+if CACHES["default"]["BACKEND"] in (
+    "django.core.cache.backends.redis.RedisCache",  # django-environ's choice without django-redis
+    "django_redis.cache.RedisCache",
+):
     # django-redis keeps one client per server (Django's builds one per call) and increments in one
     # round trip (the rate limits): docs/performance.md has what each costs.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    # The cache is an accelerator, not a dependency: with Redis down every cache call is a miss
+    # (reads fall back to the database, writes are dropped) and is logged by the
+    # "django_redis.cache" logger; /healthz reports the cache as unavailable. The timeouts keep a
+    # Redis that is unreachable or hangs to a fraction of a second per call, not a hung worker.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.2),
+            "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", default=0.3),
+        }
+    )
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # How long each process serves its own copy of the current edition, the sign-up form's choices and
 # the program page before it asks the shared cache whether they changed (common.local_copies).
 LOCAL_COPY_SECONDS = env.float("LOCAL_COPY_SECONDS", default=1.0)
@@ -176,8 +193,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Mails stuck in the queue longer than this are sent again by `manage.py requeue_stale_mail`
-# and make /healthz report the queue as stuck.
-MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
+# (run every minute) and make /healthz report the queue as stuck. Short, because a confirmation
+# lost with a killed worker waits this long in a conference rush; still far above EMAIL_TIMEOUT
+# (30 s) plus the worker's minute of retrying the SENT write (outbox.tasks): a mail in flight
+# never counts as lost.
+MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=3)
 # What a queued mail says: the outbox's worker calls this with each OutgoingMail at send time.
 OUTBOX_MESSAGE_BUILDER = "attendees.emails.mail_message"
 
@@ -203,6 +223,9 @@ LOGIN_URL = "admin:login"
 
 # django-ratelimit counts in the default cache; with CACHE_URL on Redis the limits hold across servers.
 RATELIMIT_USE_CACHE = "default"
+# With the cache down nothing can be counted: let the request through rather than refuse everyone
+# (each failed count is logged by "django_redis.cache", see CACHES above).
+RATELIMIT_FAIL_OPEN = True
 # Sign-ups and link requests per client address, e.g. "20/m", "300/h". A whole school signing up
 # from one network may need more.
 RATELIMIT_SIGNUP = env.str("RATELIMIT_SIGNUP", default="20/m")
@@ -212,7 +235,8 @@ RATELIMIT_RESEND = env.str("RATELIMIT_RESEND", default="5/m")
 # sets (e.g. HTTP_X_REAL_IP). Only set this when a proxy you run overwrites that header.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 if CLIENT_IP_HEADER:
-    RATELIMIT_IP_META_KEY = CLIENT_IP_HEADER
+    # That header, or REMOTE_ADDR (logged) when it is missing or not an address: never a 500.
+    RATELIMIT_IP_META_KEY = "miejsca_otwarte.clients.ratelimit_client_ip"
     AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_HEADER, "REMOTE_ADDR"]
 
 # --- security -----------------------------------------------------------------------------------
@@ -265,6 +289,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The user name as axes stores it (255 characters at most): a longer one is counted, not a 500.
+AXES_USERNAME_CALLABLE = "miejsca_otwarte.clients.axes_username"
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
 # SQLite cannot defer unique constraints; there the services alone keep waiting-list positions

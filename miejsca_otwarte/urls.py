@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("program.urls")),
 ]
 
+handler400 = "miejsca_otwarte.views.bad_request"
 handler404 = "miejsca_otwarte.views.page_not_found"
 handler500 = "miejsca_otwarte.views.server_error"

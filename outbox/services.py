@@ -1,8 +1,9 @@
 """Outgoing e-mail through the durable queue.
 
 `mail_queue()` writes an OutgoingMail row and a django-tasks job in the caller's transaction, so a
-mail exists exactly when the change that causes it commits. The worker (`manage.py db_worker`)
-runs `outbox.tasks.send_outgoing_mail`, which renders the mail at send time and retries failures.
+mail exists exactly when the change that causes it commits. The worker (`manage.py mail_worker`:
+django-tasks-db's `db_worker` that survives a lost database connection) runs
+`outbox.tasks.send_outgoing_mail`, which renders the mail at send time and retries failures.
 """
 
 import datetime as dt
@@ -47,7 +48,8 @@ def mail_requeue_stale(*, now: dt.datetime | None = None) -> list[int]:
     """Queue the stale mails again and mark their lost tasks failed. Returns the mail ids.
 
     A mail goes out twice only if its worker died after the mail server accepted it and before
-    the SENT state was written: a duplicate e-mail, never a lost one."""
+    the SENT state was written (a lost connection alone is retried: outbox.tasks._record_sent):
+    a duplicate e-mail, never a lost one."""
     now = now or timezone.now()
     requeued = []
     with transaction.atomic():

@@ -7,9 +7,10 @@ at send time.
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connections, router, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -20,6 +21,11 @@ logger = logging.getLogger(__name__)
 
 # Seconds to wait before attempt 2, 3, …; after the last one the mail is marked failed.
 RETRY_BACKOFF = (10, 30, 60, 300, 900, 1800, 3600)
+
+# Once the mail server has accepted a mail, SENT must reach the database or the mail goes out again
+# (requeue_stale_mail). A lost connection is retried on a new one after these seconds (about a
+# minute in all: far below MAIL_STALE_MINUTES, so no one requeues the mail meanwhile).
+SENT_WRITE_RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15, 30)
 
 
 def build_message(outgoing: OutgoingMail):
@@ -42,10 +48,33 @@ def send_outgoing_mail(mail_id: int) -> str:
         build_message(outgoing).send()
     except Exception as error:  # any failure of the mail server: try again later
         return _schedule_retry(outgoing, error)
-    OutgoingMail.objects.filter(pk=outgoing.pk).update(
-        state=OutgoingMail.State.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
-    )
+    _record_sent(outgoing)
     return "sent"
+
+
+def _record_sent(outgoing: OutgoingMail) -> None:
+    """Write SENT; if the database connection was lost (a restart, a failover), write it again on a
+    new connection rather than leave the mail SENDING, which requeue_stale_mail would send twice."""
+    sent_at = timezone.now()
+    for delay in (*SENT_WRITE_RETRY_DELAYS, None):
+        try:
+            OutgoingMail.objects.filter(pk=outgoing.pk).update(
+                state=OutgoingMail.State.SENT, sent_at=sent_at, last_error="", next_attempt_at=None
+            )
+            return
+        except (OperationalError, InterfaceError) as error:
+            db_connection = connections[router.db_for_write(OutgoingMail)]
+            if delay is None or db_connection.in_atomic_block:  # a caller's transaction is lost anyway
+                logger.error("Mail id=%s was sent but could not be marked sent: %s", outgoing.pk, error)
+                raise
+            logger.warning(
+                "Mail id=%s sent; database lost while marking it sent (%s), retrying in %s s",
+                outgoing.pk,
+                type(error).__name__,
+                delay,
+            )
+            db_connection.close()  # the next query opens a new connection
+            time.sleep(delay)
 
 
 def _schedule_retry(outgoing: OutgoingMail, error: Exception) -> str:

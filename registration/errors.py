@@ -50,6 +50,10 @@ class RegistrationError(DomainError):
         "no_free_seat": _("There is no free seat on “%(item)s”: raise its capacity first."),
         "waitlist_empty": _("Nobody is waiting for “%(item)s”."),
         "not_limited": _("“%(item)s” has no capacity limit."),
+        "submission_reused": _(
+            "This form has already been sent with another e-mail address. Nothing has been "
+            "registered now: check your details below and send the form again."
+        ),
     }
 
 

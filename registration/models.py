@@ -94,6 +94,8 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("anonymised person"))
         return f"{self.first_name} {self.last_name}"
 
     @property

@@ -73,7 +73,9 @@ def registration_create(
 ) -> Registration:
     """Register a person: each chosen limited item gives a seat if one is free at commit time,
     otherwise the next place on its waiting list. The confirmation e-mail is queued in the same
-    transaction. A repeated `submission_key` (double click, back button) returns the first result.
+    transaction. A repeated `submission_key` (double click, back button) returns the first result
+    if it is the same submission (same edition and e-mail address); with another address it is
+    refused ("submission_reused"), and the first registration stays as it was.
 
     `add_ons` run in the same transaction after the seats, each called with `registration=` (the
     catering's meal or free ticket: its locks come after the items'); a refusal there refuses the
@@ -116,6 +118,11 @@ def registration_create(
         if submission_key is not None:
             first = Registration.objects.filter(submission_key=submission_key).first()
             if first is not None:
+                # The key is bound to the address it was first sent with: on a shared computer the
+                # next person may press Back and send the form with their own data, and must not
+                # get the first person's registration (and private link) back.
+                if first.edition_id != edition.pk or first.email.lower() != person.email.strip().lower():
+                    raise RegistrationError("submission_reused") from None
                 return first
         if Registration.objects.filter(
             edition=edition, email__iexact=person.email, status=Registration.Status.ACTIVE
@@ -364,6 +371,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration = locking.lock_registration(registration.pk)
         if registration.is_active:
             registration = registration_cancel(registration=registration, now=now, notify=False)
+        erased = [registration.full_name, registration.email]  # what may be written elsewhere
         for name in ANONYMISED_TEXT_FIELDS:
             setattr(registration, name, "")
         registration.email = f"anonymised-{registration.public_id}@invalid"
@@ -372,7 +380,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration.anonymised_at = now
         registration.save()
         # Whoever keeps a copy of the person's data erases it there: the catering, the audit trail.
-        signals.registration_anonymised.send(sender=Registration, registration=registration)
+        signals.registration_anonymised.send(sender=Registration, registration=registration, erased=erased)
         OutgoingMail.objects.filter(registration=registration).delete()
     return registration
 

@@ -9,7 +9,8 @@ from django.dispatch import Signal
 
 # registration, now: the person cancelled (or was cancelled); release what you hold for them.
 registration_cancelled = Signal()
-# registration: the personal data is being erased (RODO); erase yours.
+# registration, erased: the personal data is being erased (RODO); erase yours. `erased` holds the
+# texts that were the person's (name, e-mail), for copies kept as free text.
 registration_anonymised = Signal()
 # registration, days: the person's days are about to become `days`; raise to refuse.
 registration_days_changing = Signal()

@@ -10,6 +10,7 @@ from program.models import ConferenceDay, Edition, EditionLink, EditionRole, Org
 from registration import services
 from registration.errors import DomainError
 
+from ..params import date_param
 from .support import refusal, refusals_as_messages
 
 
@@ -77,8 +78,8 @@ class DayFilter(admin.SimpleListFilter):
         return [(d.isoformat(), d.strftime("%d.%m.%Y")) for d in dates]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(starts_at__date=self.value())
+        if day := date_param(self.value()):  # not a date (?day=abc, typed by hand): ignored
+            return queryset.filter(starts_at__date=day)
         return queryset
 
 

@@ -24,13 +24,15 @@ from registration.errors import DomainError
 from registration.models import Booking, Consent, Registration
 
 from .. import exports
-from ..forms import ClaimRejectForm, MarkPaidForm
+from ..forms import AnonymiseConfirmForm, ClaimRejectForm, MarkPaidForm
+from ..params import id_param
 from ..permissions import DECIDE_CLAIMS_PERMISSION, EXPORT_PERMISSION, MARK_PAID_PERMISSION
 from .support import NoAddOrDelete, ReadOnlyInline, refusal, refusals_as_messages
 
 # --- filters ------------------------------------------------------------------------------------
 # Item and place (seat / waiting) filter the same booking, day and "checked in" the same day:
-# one .filter() call each, or Django would match them on different rows.
+# one .filter() call each, or Django would match them on different rows. An item or a day that is
+# not an id (?item=abc, typed by hand) is ignored, as an unknown place or state is.
 
 
 class ItemFilter(admin.SimpleListFilter):
@@ -43,8 +45,8 @@ class ItemFilter(admin.SimpleListFilter):
         return [(str(item.pk), f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item}") for item in items]
 
     def queryset(self, request, queryset):
-        if self.value():
-            lookup = {"bookings__item": self.value()}
+        if item_id := id_param(self.value()):
+            lookup = {"bookings__item": item_id}
             if request.GET.get(PlaceFilter.parameter_name) in Booking.Status.values:
                 lookup["bookings__status"] = request.GET[PlaceFilter.parameter_name]
             return queryset.filter(**lookup)
@@ -59,7 +61,7 @@ class PlaceFilter(admin.SimpleListFilter):
         return Booking.Status.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Booking.Status.values and not request.GET.get(ItemFilter.parameter_name):
+        if self.value() in Booking.Status.values and not id_param(request.GET.get(ItemFilter.parameter_name)):
             return queryset.filter(bookings__status=self.value())
         return queryset
 
@@ -72,8 +74,8 @@ class DayFilter(admin.SimpleListFilter):
         return [(str(day.pk), str(day)) for day in ConferenceDay.objects.filter(edition=current_edition())]
 
     def queryset(self, request, queryset):
-        if self.value():
-            lookup = {"days__day": self.value()}
+        if day_id := id_param(self.value()):
+            lookup = {"days__day": day_id}
             checked_in = request.GET.get(CheckedInFilter.parameter_name)
             if checked_in in ("yes", "no"):
                 lookup["days__checked_in_at__isnull"] = checked_in == "no"
@@ -89,7 +91,7 @@ class CheckedInFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
-        if request.GET.get(DayFilter.parameter_name):
+        if id_param(request.GET.get(DayFilter.parameter_name)):
             return queryset
         if self.value() == "yes":
             return queryset.filter(days__checked_in_at__isnull=False).distinct()
@@ -428,9 +430,18 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
 
     @admin.action(description=_("Anonymise the selected registrations (RODO)"), permissions=["anonymise"])
     def anonymise(self, request, queryset):
+        form = AnonymiseConfirmForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(
+                request, queryset, "anonymise", form, _("Anonymise the selected registrations (RODO)")
+            )
+        done = 0
         for registration in queryset.filter(anonymised_at__isnull=True):
-            services.registration_anonymise(registration=registration)
-            self.log_change(request, registration, _("Anonymised (admin action)."))
+            anonymised = services.registration_anonymise(registration=registration)
+            self.log_change(request, anonymised, _("Anonymised (admin action)."))
+            done += 1
+        self._report(request, queryset, done, _("Anonymised: %(done)s of %(selected)s selected."))
+        return None
 
     def get_urls(self):
         export = path(

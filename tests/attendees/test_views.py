@@ -174,12 +174,16 @@ class TestRegisterForm:
         assert visit.title in errors and other_visit.title in errors
         assert Registration.objects.count() == 0
 
-    def test_duplicate_email_is_a_form_error(self, client_pl, edition):
-        sign_up(edition, email="lucja@example.com")
+    def test_duplicate_email_gets_the_link_by_mail_not_a_form_error(self, client_pl, edition):
+        """The form does not tell anyone that an address is registered (issue #14): the address
+        gets its management link, and the page is the resend form's "check your mail"."""
+        registered = sign_up(edition, email="lucja@example.com")
         response = client_pl.post(REGISTER, form_data(client_pl, email="LUCJA@example.com"))
-        assert response.status_code == 400
-        assert "email" in response.context["form"].errors
+        assert response.status_code == 200
+        assert response.templates[0].name == "registration/resend.html"
+        assert response.context["sent"] is True
         assert Registration.objects.count() == 1
+        assert OutgoingMail.objects.filter(kind="manage_link", registration=registered).count() == 1
 
     def test_honeypot(self, client_pl, edition):
         response = client_pl.post(REGISTER, form_data(client_pl, website="http://spam.example"))

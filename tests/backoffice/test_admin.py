@@ -70,7 +70,7 @@ class TestRegistrationActions:
         )
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
         assert len(lines) == 2
-        assert lines[1].startswith("Wybrana,Zofia,")
+        assert lines[1].startswith('"Wybrana";"Zofia";')
 
     def test_search_by_grouped_ticket_code(self, organiser_client, edition):
         wanted, _other = sign_up(edition), sign_up(edition)

@@ -1,6 +1,9 @@
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from program.models import ProgramItem
 from registration.models import DayAttendance, Registration
 from tests.factories import sign_up
 
@@ -74,3 +77,40 @@ def test_the_history_manager_class_is_built_once(edition):
     person = sign_up(edition)
     assert type(person.history) is type(Registration.objects.get(pk=person.pk).history)
     assert person.history.get().history_type == "+"
+
+
+@pytest.mark.django_db
+def test_anonymisation_erases_the_name_from_the_admin_log_and_keeps_the_entries(
+    organiser_client, edition, visit
+):
+    """The admin's log names the person as the object of their cancellation and inside the
+    program item's "Promoted … from the waiting list." Both entries stay, without the name."""
+    seated = sign_up(edition, [visit], first_name="Przemysław", last_name="Wąsik")
+    waiting = sign_up(edition, [visit], first_name="Żaneta", last_name="Łęcka")
+    changelist = reverse("admin:registration_registration_changelist")
+    organiser_client.post(changelist, {"action": "cancel", "_selected_action": [seated.pk]})
+    # As the program item's action "move the next person up" writes it.
+    LogEntry.objects.create(
+        user=LogEntry.objects.latest("pk").user,
+        content_type=ContentType.objects.get_for_model(ProgramItem),
+        object_id=str(visit.pk),
+        object_repr=str(visit),
+        action_flag=2,
+        change_message="Promoted Żaneta Łęcka from the waiting list.",
+    )
+    logged = " ".join(f"{e.object_repr} {e.change_message}" for e in LogEntry.objects.all())
+    assert "Wąsik" in logged
+
+    chosen = {"action": "anonymise", "_selected_action": [seated.pk, waiting.pk]}
+    asked = organiser_client.post(changelist, chosen)
+    assert asked.status_code == 200  # the confirmation page: what is erased, what is kept
+    assert "cannot be undone" in asked.content.decode()
+    assert Registration.objects.filter(anonymised_at__isnull=False).count() == 0
+    done = organiser_client.post(changelist, {**chosen, "apply": "1", "confirm": "on"}, follow=True)
+    assert "Anonymised: 2 of 2 selected." in done.content.decode()
+
+    entries = list(LogEntry.objects.all())
+    text = " ".join(f"{e.object_repr} {e.change_message} {e.get_change_message()}" for e in entries)
+    for name in ("Przemysław", "Wąsik", "Żaneta", "Łęcka", seated.email, waiting.email):
+        assert name not in text
+    assert {e.object_id for e in entries} >= {str(seated.pk)}

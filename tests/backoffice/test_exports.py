@@ -15,9 +15,12 @@ from .conftest import POLISH
 
 
 def csv_rows(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content)
+    return csv_parse(b"".join(response.streaming_content))
+
+
+def csv_parse(content: bytes) -> list[list[str]]:
     assert content.startswith(b"\xef\xbb\xbf")  # the BOM, for Excel
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def xlsx_sheets(response) -> dict[str, list[tuple]]:
@@ -112,12 +115,12 @@ class TestAttendeeList:
 
 @pytest.mark.django_db
 class TestItemList:
-    def test_seats_then_waiting_list_in_order(self, staff_client, edition, visit):
+    def test_seats_then_waiting_list_in_order(self, organiser_client, edition, visit):
         visit.capacity = 2
         visit.save()
         for name in ("Zawada", "Adamska", "Wróbel", "Bąk"):
             sign_up(edition, [visit], last_name=name)
-        rows = csv_rows(staff_client.get(reverse("staff:item_export", args=[visit.pk, "csv"])))
+        rows = csv_rows(organiser_client.get(reverse("staff:item_export", args=[visit.pk, "csv"])))
         assert [row[:3] for row in rows[1:]] == [
             ["1", "seat", "Adamska"],
             ["2", "seat", "Zawada"],
@@ -128,11 +131,11 @@ class TestItemList:
 
 @pytest.mark.django_db
 class TestFunderReport:
-    def test_counts_from_malopolska(self, staff_client, people, first_day, second_day):
+    def test_counts_from_malopolska(self, organiser_client, people, first_day, second_day):
         polish, _hostile = people
         sign_up(edition=polish.edition, town="Kraków", organisation_type="ngo")
         checkin.attendance_check_in(registration=polish, day=second_day)
-        sheets = xlsx_sheets(staff_client.get(reverse("staff:funder_report")))
+        sheets = xlsx_sheets(organiser_client.get(reverse("staff:funder_report")))
         assert sheets["Totals"] == [
             ("Figure", "Participants"),
             ("Participants", 3),

@@ -46,9 +46,12 @@ def test_capacity_changes_and_sign_ups_at_once_lose_nothing(edition, visit):
         lambda: services.item_set_capacity(item=stale, capacity=12),
     )
 
-    assert errors == []
+    # When 12 came first and more than 8 seats were taken before the other organiser's 8 arrived,
+    # that 8 is refused (nobody is cancelled silently): the one refusal a race may bring.
+    refused = [error for error in errors if getattr(error, "code", None) == "capacity_below_taken"]
+    assert [error for error in errors if error not in refused] == []
     visit.refresh_from_db()
-    assert visit.capacity in (8, 12)
+    assert visit.capacity == 12 if refused else visit.capacity in (8, 12)
     bookings = Booking.objects.filter(item=visit)
     confirmed = bookings.filter(status=Booking.Status.CONFIRMED).count()
     positions = sorted(

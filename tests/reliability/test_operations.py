@@ -1,10 +1,12 @@
-"""Retention, the health endpoint and backups."""
+"""Retention, the health endpoint, backups, and the scheduled jobs of the deployment."""
 
 import datetime as dt
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -15,7 +17,7 @@ from program.models import Edition
 from registration.models import Booking, DayAttendance, Registration
 from tests.factories import sign_up
 
-from .conftest import manage, subprocess_env
+from .conftest import BASE_DIR, manage, subprocess_env
 
 
 def end_edition(edition, days_ago: int) -> None:
@@ -75,7 +77,13 @@ class TestHealthz:
         sign_up(edition)
         response = client.get("/healthz")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok", "stale_mail": 0, "overdue_tasks": 0}
+        assert response.json() == {
+            "status": "ok",
+            "database": "ok",
+            "cache": "ok",
+            "stale_mail": 0,
+            "overdue_tasks": 0,
+        }
 
     def test_queue_not_moving_is_503_without_personal_data(self, client, edition):
         sign_up(edition, email="private@example.com", last_name="Tajemnicza")
@@ -87,6 +95,7 @@ class TestHealthz:
         assert response.json() == {
             "status": "degraded",
             "database": "ok",
+            "cache": "ok",
             "stale_mail": 0,
             "overdue_tasks": 1,
         }
@@ -141,3 +150,46 @@ def test_backup_restores_into_a_fresh_database_that_serves_the_site(edition, tmp
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "200 200 backup@example.com True"
     assert Edition.objects.count() == 1
+
+
+# The management commands that must run on a schedule, and those run by hand or once per release.
+# A new command must be added to one of them (test_every_command_is_either_periodic_or_one_off).
+PERIODIC_COMMANDS = ("requeue_stale_mail", "catering_deadlines", "anonymise_editions")
+ONE_OFF_COMMANDS = ("load_edition", "setup_roles", "mail_worker")
+PROJECT_APPS = ("program", "outbox", "registration", "catering", "attendees", "backoffice", "audit")
+
+
+def manage_commands(text: str) -> set[str]:
+    return set(re.findall(r"manage\.py\s+([a-z_]+)", text))
+
+
+def systemd_scheduled_commands(deploy_dir: Path) -> set[str]:
+    """The commands in the ExecStart= lines of the services that deploy/'s timers start."""
+    commands = set()
+    for timer in deploy_dir.glob("*.timer"):
+        unit = re.search(r"^Unit=(\S+)", timer.read_text(), re.MULTILINE)
+        service = deploy_dir / (unit.group(1) if unit else f"{timer.stem}.service")
+        exec_lines = re.findall(r"^ExecStart=.*$", service.read_text(), re.MULTILINE)
+        commands |= manage_commands("\n".join(exec_lines))
+    return commands
+
+
+def documented_cron_commands(deployment_md: str) -> set[str]:
+    """The commands in the cron block of docs/deployment.md's "Scheduled jobs"."""
+    section = deployment_md.split("## Scheduled jobs", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```cron\n(.*?)```", section, re.DOTALL)
+    return manage_commands("\n".join(blocks))
+
+
+def test_every_periodic_command_is_scheduled_by_systemd_and_in_the_documented_cron_list():
+    missing_systemd = set(PERIODIC_COMMANDS) - systemd_scheduled_commands(BASE_DIR / "deploy")
+    docs = (BASE_DIR / "docs" / "deployment.md").read_text()
+    missing_cron = set(PERIODIC_COMMANDS) - documented_cron_commands(docs)
+
+    assert (sorted(missing_systemd), sorted(missing_cron)) == ([], [])
+
+
+def test_every_command_is_either_periodic_or_one_off():
+    ours = {name for name, app in get_commands().items() if app in PROJECT_APPS}
+
+    assert ours == set(PERIODIC_COMMANDS) | set(ONE_OFF_COMMANDS)

@@ -18,6 +18,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "Zx9!Qw8@Er7#Ty6$Ui5%Op4^As3&Df2*Gh1(Jk0)Lm-Nb_Vc+",
     "ALLOWED_HOSTS": "miejscaotwarte.example.org",
     "DEBUG": "0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
 }
 
 
@@ -33,6 +34,43 @@ def test_check_deploy_notices_plain_http():
     assert "security.W004" in result.stderr  # no HSTS
     assert "security.W008" in result.stderr  # no redirect to https
     assert "security.W012" in result.stderr  # session cookie not secure
+
+
+def test_check_deploy_warns_when_mail_would_be_printed_to_the_log():
+    """Without EMAIL_URL, mails (with people's private links) go to the console: the log."""
+    without_mail = {name: value for name, value in PRODUCTION.items() if name != "EMAIL_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=subprocess_env(**without_mail))
+    assert result.returncode != 0
+    assert "outbox.W001" in result.stderr
+    assert "EMAIL_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "backend", "fires"),
+    [
+        (False, "django.core.mail.backends.console.EmailBackend", True),
+        (False, "django.core.mail.backends.filebased.EmailBackend", True),
+        (False, "django.core.mail.backends.smtp.EmailBackend", False),
+        (True, "django.core.mail.backends.console.EmailBackend", False),  # development
+    ],
+)
+def test_mail_backend_check(settings, debug, backend, fires):
+    from outbox.checks import check_mail_is_sent
+
+    settings.DEBUG, settings.EMAIL_BACKEND = debug, backend
+    warnings = check_mail_is_sent(app_configs=None)
+    assert [warning.id for warning in warnings] == (["outbox.W001"] if fires else [])
+    if fires:
+        assert "EMAIL_URL" in warnings[0].hint
+
+
+def test_mail_backend_check_is_a_deploy_check():
+    from django.core.checks import registry
+
+    from outbox.checks import check_mail_is_sent
+
+    assert check_mail_is_sent in registry.registry.get_checks(include_deployment_checks=True)
+    assert check_mail_is_sent not in registry.registry.get_checks(include_deployment_checks=False)
 
 
 @pytest.mark.django_db
