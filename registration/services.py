@@ -364,12 +364,16 @@ ANONYMISED_TEXT_FIELDS = (
 
 def registration_anonymise(*, registration: Registration, now: dt.datetime | None = None) -> Registration:
     """Erase the personal data (RODO) but keep what the counts need: the edition, days,
-    voivodeship, town and type of organisation. Seats are released first; the apps that keep a copy
-    of the data (catering, audit) erase theirs on `signals.registration_anonymised`."""
+    voivodeship, town and type of organisation. Before the edition's end the person is cancelled
+    first (their seats go to the next people waiting); after it their days, check-ins, items and
+    free ticket stay, anonymous, as the figures of who came (the funder report counts them). The
+    apps that keep a copy of the data (catering, audit) erase theirs on
+    `signals.registration_anonymised`."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = locking.lock_registration(registration.pk)
-        if registration.is_active:
+        edition_over = timezone.localdate(now) > registration.edition.ends_on
+        if registration.is_active and not edition_over:
             registration = registration_cancel(registration=registration, now=now, notify=False)
         erased = [registration.full_name, registration.email]  # what may be written elsewhere
         for name in ANONYMISED_TEXT_FIELDS:

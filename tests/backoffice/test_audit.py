@@ -105,6 +105,7 @@ def test_anonymisation_erases_the_name_from_the_admin_log_and_keeps_the_entries(
     asked = organiser_client.post(changelist, chosen)
     assert asked.status_code == 200  # the confirmation page: what is erased, what is kept
     assert "cannot be undone" in asked.content.decode()
+    assert reverse("staff:invoice_export", args=["xlsx"]) in asked.content.decode()  # kept for the accounts
     assert Registration.objects.filter(anonymised_at__isnull=False).count() == 0
     done = organiser_client.post(changelist, {**chosen, "apply": "1", "confirm": "on"}, follow=True)
     assert "Anonymised: 2 of 2 selected." in done.content.decode()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from backoffice import exports
 from outbox.models import OutgoingMail
 from program.models import Edition
 from registration.models import Booking, DayAttendance, Registration
@@ -56,9 +57,16 @@ class TestAnonymiseEditions:
         assert (seated.town, seated.voivodeship) == ("Kraków", "lesser_poland")  # for the counts
         assert Registration.objects.count() == 2
         assert DayAttendance.objects.count() == days_before
-        # The waiting person was promoted when the seat was freed: no mail may leave for it.
+        # The edition is over: nobody is cancelled, nobody promoted, no mail is left to leave.
         assert OutgoingMail.objects.count() == 0
-        assert Booking.objects.count() == 0
+        assert list(Booking.objects.order_by("status").values_list("status", flat=True)) == [
+            "confirmed",
+            "waitlisted",
+        ]
+        assert set(Registration.objects.values_list("status", flat=True)) == {"active"}
+        # The funders' figures of the edition outlive the people behind them.
+        [participants, _from_region] = exports.funder_report(edition=edition)[0].rows
+        assert participants[1] == 2
 
     def test_recent_edition_is_kept(self, edition, capsys):
         sign_up(edition, email="recent@example.com")
