@@ -103,6 +103,7 @@ def _seat_texts() -> dict[str, list[str]]:
     }
 
 
+# Every page behind the private link is @never_cache: no browser or proxy keeps a copy of it.
 def _registration_or_404(public_id, token):
     registration = selectors.registration_for_manage(public_id, token)
     if registration is None:
@@ -117,7 +118,7 @@ def _registration_page(request, template: str, registration, context: dict, stat
     return render(request, template, context, status=status)
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_safe
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -185,7 +186,7 @@ MANAGE_ACTIONS = {
 }
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -240,7 +241,7 @@ def manage(request, public_id, token):
     )
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, public_id, token):
     """Asks first: cancelling gives the seats away and cannot be undone."""
@@ -256,7 +257,7 @@ def cancel(request, public_id, token):
     return _registration_page(request, "registration/confirm_cancel.html", registration, {})
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_http_methods(["GET", "POST"])
 def delete_data(request, public_id, token):
     """Asks first, then erases the personal data (RODO); only anonymous counts remain."""
@@ -271,7 +272,7 @@ def delete_data(request, public_id, token):
     return _registration_page(request, "registration/confirm_delete.html", registration, {})
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_safe
 def ticket(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -286,7 +287,7 @@ def ticket(request, public_id, token):
     )
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_safe
 def ticket_pdf(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -297,7 +298,7 @@ def ticket_pdf(request, public_id, token):
     return response
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_safe
 def my_calendar(request, public_id, token):
     registration = _registration_or_404(public_id, token)
@@ -308,7 +309,7 @@ def my_calendar(request, public_id, token):
     return response
 
 
-@never_cache  # a private page: no browser or proxy keeps it
+@never_cache
 @require_safe
 def my_data(request, public_id, token):
     """Everything stored about the person (RODO: right of access and portability)."""
