@@ -236,15 +236,26 @@ def manage(request, public_id, token):
             and catering_services.can_order_paid(catering_summary.offer, timezone.now())
             and catering_summary.offer.paid_left > 0,
             "is_open": edition.is_registration_open(),
+            "changes_closed": _changes_closed(edition),
         },
         status=400 if invalid else 200,
     )
 
 
+def _changes_closed(edition) -> str | None:
+    """After the edition's deadline for changes: why the forms are gone, and whom to write to."""
+    try:
+        services.changes_check_open(edition=edition)
+    except DomainError as error:
+        return error.message
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, public_id, token):
-    """Asks first: cancelling gives the seats away and cannot be undone."""
+    """Asks first: cancelling gives the seats away and cannot be undone. After the deadline for
+    changes the page says whom to write to, and a POST is refused by the service."""
     registration = _registration_or_404(public_id, token)
     if request.method == "POST" and registration.is_active:
         try:
@@ -254,7 +265,8 @@ def cancel(request, public_id, token):
         else:
             messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.get_manage_url())
-    return _registration_page(request, "registration/confirm_cancel.html", registration, {})
+    context = {"changes_closed": _changes_closed(registration.edition)}
+    return _registration_page(request, "registration/confirm_cancel.html", registration, context)
 
 
 @never_cache
@@ -316,7 +328,8 @@ def my_data(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     data = {
         "registration": model_to_dict(
-            registration, fields=[*PERSON_FIELDS, "status", "language", "ticket_code"]
+            registration,
+            fields=[*PERSON_FIELDS, "status", "language", "ticket_code", "cancellation_reason"],
         ),
         "registered_at": registration.created_at,
         "edition": str(registration.edition),

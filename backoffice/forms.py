@@ -1,4 +1,5 @@
-"""The back office's own forms: the bank statement import and the admin actions that ask first."""
+"""The back office's own forms: the bank statement import, the admin actions that ask first, and
+a person added by hand (the admin's "Add a person", the door's walk-in)."""
 
 import base64
 
@@ -6,8 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attendees.forms import PersonChecks
 from catering.bank_statements import StatementFormat
 from catering.models import FreeTicketClaim
+from program.models import ConferenceDay, ProgramItem
+from registration.errors import DomainError
+from registration.models import Consent, Registration
 
 
 class StatementImportForm(forms.Form):
@@ -73,6 +78,21 @@ class ClaimRejectForm(forms.Form):
     )
 
 
+class CancelReasonForm(forms.Form):
+    """Why the organisers cancel on the people's behalf; each person reads it in their e-mail."""
+
+    reason = forms.CharField(
+        label=_("Reason for cancellation"),
+        max_length=Registration._meta.get_field("cancellation_reason").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. The people are told this reason in the cancellation e-mail; their seats go "
+            "to the next people waiting."
+        ),
+    )
+
+
 class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"),
@@ -94,3 +114,115 @@ class AnonymiseConfirmForm(forms.Form):
             "organisation and the catering's amounts. Seats of people still registered are released."
         ),
     )
+
+
+# --- a person added by hand -----------------------------------------------------------------------
+
+
+def _registration_field(name: str) -> forms.Field:
+    return Registration._meta.get_field(name).formfield()
+
+
+class PersonByHandForm(PersonChecks, forms.Form):
+    """A person an organiser or the door adds: it collects, `registration_create(by_organiser=True)`
+    decides. The person accepted nothing online: only what the organiser confirms here is recorded
+    as granted (the terms and the privacy information, which the service requires)."""
+
+    first_name = _registration_field("first_name")
+    last_name = _registration_field("last_name")
+    email = _registration_field("email")
+    town = _registration_field("town")
+    voivodeship = _registration_field("voivodeship")
+    organisation_name = _registration_field("organisation_name")
+    accepted = forms.BooleanField(
+        label=_("The person accepted the participation terms and the privacy information"),
+        error_messages={
+            "required": _(
+                "Confirm that the person accepted the participation terms and the privacy information."
+            )
+        },
+    )
+    notify = forms.BooleanField(label=_("Send the confirmation e-mail"), required=False)
+
+    # Which field a refusal of registration_create belongs to; the rest go above the form.
+    REFUSAL_FIELDS = {
+        "duplicate_email": "email",
+        "clash": "items",
+        "unknown_item": "items",
+        "no_day": "days",
+        "consent_required": "accepted",
+    }
+
+    def consents(self) -> dict[str, bool]:
+        accepted = self.cleaned_data["accepted"]
+        granted = {Consent.Kind.TERMS: accepted, Consent.Kind.PRIVACY: accepted}
+        return {kind: granted.get(kind, False) for kind in Consent.Kind.values}
+
+    def add_refusal(self, error: DomainError) -> None:
+        """A refusal of the service as an error on the form, in the organiser's language."""
+        field = self.REFUSAL_FIELDS.get(error.code)
+        if error.code == "duplicate_email":  # the public text sends the person to their link
+            message = _(
+                "This e-mail address is already registered for this edition: find the person on the list."
+            )
+        else:
+            message = error.message
+        self.add_error(field if field in self.fields else None, message)
+
+
+class AddPersonForm(PersonByHandForm):
+    """The admin's "Add a person": a speaker, a guest, someone who could not sign up online."""
+
+    days = forms.ModelMultipleChoiceField(
+        label=_("Days"),
+        queryset=ConferenceDay.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    items = forms.ModelMultipleChoiceField(
+        label=_("Limited program items"),
+        queryset=ProgramItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A full item puts the person on its waiting list."),
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "town",
+        "voivodeship",
+        "organisation_name",
+        "days",
+        "items",
+        "accepted",
+        "notify",
+    ]
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notify"].initial = True
+        self.fields["days"].queryset = edition.days.order_by("date")
+        self.fields["items"].queryset = ProgramItem.objects.filter(
+            edition=edition, capacity__isnull=False
+        ).order_by("starts_at", "pk")
+        self.fields["items"].label_from_instance = lambda item: (
+            f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item.title}"
+        )
+
+
+class WalkInForm(PersonByHandForm):
+    """The door's walk-in: registered for the day shown and checked in at once; no mail unless
+    asked. The e-mail address is required, as for everybody: it is the person's identity (one
+    registration per address), and it finds a person who signed up online already."""
+
+    prefix = "walk_in"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the door's page is Bootstrap's, not the admin's
+            widget = field.widget
+            widget.attrs["class"] = {"checkbox": "form-check-input", "select": "form-select"}.get(
+                widget.input_type, "form-control"
+            )

@@ -9,3 +9,6 @@ PRINT_LISTS_PERMISSION = "registration.print_lists"
 # Deciding on claims and recording transfers: Organisers (change), not Staff (view only).
 DECIDE_CLAIMS_PERMISSION = "catering.change_freeticketclaim"
 MARK_PAID_PERMISSION = "catering.change_cateringorder"
+# Adding a person by hand in the admin (a speaker, a guest): Organisers. The door adds walk-ins
+# with CHECK_IN_PERMISSION on the check-in page.
+ADD_PERSON_PERMISSION = "registration.add_registration"

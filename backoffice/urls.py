@@ -8,6 +8,7 @@ urlpatterns = [
     path("checkin/", staff_views.checkin_page, name="checkin"),
     path("checkin/<int:registration_id>/<int:day_id>/", staff_views.checkin_action, name="checkin_action"),
     path("checkin/counts.json", staff_views.checkin_counts, name="checkin_counts"),
+    path("checkin/walk-in/<int:day_id>/", staff_views.checkin_walk_in, name="checkin_walk_in"),
     path("exports/item/<int:item_id>.<str:file_format>", staff_views.item_export, name="item_export"),
     path("exports/funders.xlsx", staff_views.funder_report, name="funder_report"),
     path("exports/catering.<str:file_format>", staff_views.catering_export, name="catering_export"),

@@ -2,6 +2,7 @@
 Thin: the rules are in registration.checkin and registration.services, the lists in
 backoffice.exports and backoffice.printouts."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_POST
 
 from program.models import ConferenceDay, ProgramItem
 from program.selectors import current_edition_or_404
-from registration import checkin
+from registration import checkin, services
+from registration.errors import DomainError
 from registration.models import Booking, Registration
 from registration.tickets import formatted_ticket_code
 
 from . import exports, printouts
 from .dashboard import dashboard as build_dashboard
+from .forms import WalkInForm
 from .params import id_param
 from .permissions import CHECK_IN_PERMISSION, EXPORT_PERMISSION, PRINT_LISTS_PERMISSION
 
@@ -70,7 +73,10 @@ def _door_day(edition, day_id) -> ConferenceDay:
 def checkin_page(request):
     edition = current_edition_or_404()
     day = _door_day(edition, request.GET.get("day"))
-    query = request.GET.get("q", "")
+    return _render_checkin(request, edition, day, request.GET.get("q", ""), WalkInForm())
+
+
+def _render_checkin(request, edition, day: ConferenceDay, query: str, walk_in_form: WalkInForm):
     people = checkin.registrations_search(edition=edition, query=query)
     attendances = {
         attendance.registration_id: attendance
@@ -97,8 +103,40 @@ def checkin_page(request):
         "days": checkin.day_counts(edition),
         "query": query,
         "rows": rows,
+        "walk_in_form": walk_in_form,
     }
     return render(request, "backoffice/checkin.html", context)
+
+
+@require_POST
+@staff_only(CHECK_IN_PERMISSION)
+def checkin_walk_in(request, day_id: int):
+    """A walk-in at the door: registered for the day shown through the sign-up service (its rules,
+    outside its window) and checked in in the same transaction; no mail unless asked for. A form
+    with errors comes back on the check-in page, filled in."""
+    edition = current_edition_or_404()
+    day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            registration = services.registration_create(
+                edition=edition,
+                person=form.person(),
+                days=[day],
+                items=[],
+                consents=form.consents(),
+                notify=form.cleaned_data["notify"],
+                by_organiser=True,
+                add_ons=[functools.partial(checkin.attendance_check_in, day=day)],
+            )
+        except DomainError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request, _("%(name)s registered and checked in.") % {"name": registration.full_name}
+            )
+            return redirect(_back(day, registration.email))
+    return _render_checkin(request, edition, day, "", form)
 
 
 @require_POST

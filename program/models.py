@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -32,6 +33,16 @@ class Edition(models.Model):
     ends_on = models.DateField(_("last day"))
     registration_opens_at = models.DateTimeField(_("registration opens"))
     registration_closes_at = models.DateTimeField(_("registration closes"))
+    changes_close_at = models.DateTimeField(
+        _("changes close"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "From then on attendees can no longer change their items or days, leave a waiting list "
+            "or cancel online: they write to the contact e-mail, and organisers make the change. "
+            "Empty: changes stay open."
+        ),
+    )
     participation_terms = models.TextField(_("participation terms"), blank=True)
     terms_version = models.CharField(
         _("version of the terms"),
@@ -99,9 +110,19 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title} ({self.starts_on.year})"
 
+    def clean(self):
+        super().clean()
+        opens, deadline = self.registration_opens_at, self.changes_close_at
+        if deadline is not None and opens is not None and deadline <= opens:
+            raise ValidationError({"changes_close_at": _("Changes cannot close before registration opens.")})
+
     def is_registration_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.registration_opens_at <= at < self.registration_closes_at
+
+    def are_changes_closed(self, at=None) -> bool:
+        """After `changes_close_at` attendees change nothing online; organisers still can."""
+        return self.changes_close_at is not None and (at or timezone.now()) >= self.changes_close_at
 
 
 class EditionLink(models.Model):

@@ -43,6 +43,7 @@ class RegistrationError(DomainError):
         "no_day": _("Choose at least one day you will attend."),
         "consent_required": _("You have to accept the participation terms and the privacy information."),
         "cancelled": _("This registration has been cancelled."),
+        "changes_closed": _("Changes are closed for this edition: write to the organisers (%(contact)s)."),
         "capacity_below_taken": _(
             "The capacity cannot be lower than the %(taken)s seats already taken. "
             "Ask people to move to another item first."

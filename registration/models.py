@@ -74,6 +74,12 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.CharField(
+        _("reason for cancellation"),
+        max_length=500,
+        blank=True,
+        help_text=_("Given by the organiser who cancelled; the person reads it in the e-mail."),
+    )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from outbox.models import OutgoingMail
@@ -69,13 +70,21 @@ def registration_create(
     language: str = "pl",
     submission_key=None,
     add_ons: Sequence[Callable[..., object]] = (),
+    notify: bool = True,
+    by_organiser: bool = False,
     now: dt.datetime | None = None,
 ) -> Registration:
     """Register a person: each chosen limited item gives a seat if one is free at commit time,
     otherwise the next place on its waiting list. The confirmation e-mail is queued in the same
-    transaction. A repeated `submission_key` (double click, back button) returns the first result
-    if it is the same submission (same edition and e-mail address); with another address it is
-    refused ("submission_reused"), and the first registration stays as it was.
+    transaction, unless `notify` is False (a person an organiser adds by hand may not want it).
+
+    `by_organiser`: the back office adds the person (a walk-in at the door, a speaker, a guest),
+    also before or after the public registration window. Only that window is skipped: the consents,
+    capacity, waiting lists, clashes and the one registration per address hold as for anyone.
+
+    A repeated `submission_key` (double click, back button) returns the first result if it is the
+    same submission (same edition and e-mail address); with another address it is refused
+    ("submission_reused"), and the first registration stays as it was.
 
     `add_ons` run in the same transaction after the seats, each called with `registration=` (the
     catering's meal or free ticket: its locks come after the items'); a refusal there refuses the
@@ -84,7 +93,7 @@ def registration_create(
     `days` and `items` are the edition's objects as the caller loaded them (the form has them:
     the hottest path of the site reads no row twice); anything else is refused."""
     now = now or timezone.now()
-    if not edition.is_registration_open(now):
+    if not by_organiser and not edition.is_registration_open(now):
         raise RegistrationError("closed")
     if not all(consents.get(kind) for kind in REQUIRED_CONSENTS):
         raise RegistrationError("consent_required")
@@ -108,7 +117,8 @@ def registration_create(
                 )
                 for kind in Consent.Kind.values
             )
-            mail_queue(registration=registration, kind=OutgoingMail.Kind.CONFIRMATION)
+            if notify:
+                mail_queue(registration=registration, kind=OutgoingMail.Kind.CONFIRMATION)
             _take_places(registration, items, now=now)  # late: the item locks are held until commit
             for add_on in add_ons:
                 add_on(registration=registration)
@@ -290,12 +300,15 @@ def registration_change_items(
     item_ids: Collection[int],
     day_ids: Collection[int] | None = None,
     now: dt.datetime | None = None,
+    by_organiser: bool = False,
 ) -> Registration:
     """Set the person's limited items to `item_ids`: new ones get a seat or a waiting place, the
     ones left out are given up (their seats go to the next people waiting). Items kept keep their
-    seat or place. Adding needs registration to be open; giving up is always possible."""
+    seat or place. Adding needs registration to be open; giving up is possible until the
+    edition's deadline for changes (`Edition.changes_close_at`), and for organisers always."""
     now = now or timezone.now()
     edition = registration.edition
+    changes_check_open(edition=edition, now=now, by_organiser=by_organiser)
     with transaction.atomic():
         registration = registration_lock(registration=registration)
         # Which items the person holds changes only under their registration's lock, so this
@@ -330,24 +343,49 @@ def _set_days(registration: Registration, days: list[ConferenceDay]) -> None:
     )
 
 
+def changes_check_open(
+    *, edition: Edition, now: dt.datetime | None = None, by_organiser: bool = False
+) -> None:
+    """Refuse ("changes_closed") after the edition's deadline for changes: the person writes to
+    the organisers, who still make the change (admin actions pass `by_organiser=True`). The
+    management page calls it to say so before anyone tries."""
+    if not by_organiser and edition.are_changes_closed(now):
+        contact = ", ".join(filter(None, [edition.contact_email, edition.contact_phone]))
+        raise RegistrationError("changes_closed", contact=contact or reverse("program:contact"))
+
+
 def registration_cancel(
-    *, registration: Registration, now: dt.datetime | None = None, notify: bool = True
+    *,
+    registration: Registration,
+    now: dt.datetime | None = None,
+    notify: bool = True,
+    by_organiser: bool = False,
+    reason: str = "",
 ) -> Registration:
     """Cancel everything: seats go to the next people waiting, waiting places close up; what other
     apps hold for the person is released through `signals.registration_cancelled` (the catering's
-    meal and free ticket: the next person waiting gets the ticket)."""
+    meal and free ticket: the next person waiting gets the ticket). After the edition's deadline
+    for changes only organisers cancel; `reason`, an organiser's, is kept and told in the mail."""
     now = now or timezone.now()
+    changes_check_open(edition=registration.edition, now=now, by_organiser=by_organiser)
     with transaction.atomic():
-        registration = registration_lock(registration=registration)
-        item_ids = registration.bookings.values_list("item_id", flat=True)
-        locked = {item.pk: item for item in locking.lock_items(item_ids)}
-        _give_up_places(list(registration.bookings.all()), locked, now=now)  # read under the locks
-        signals.registration_cancelled.send(sender=Registration, registration=registration, now=now)
-        registration.status = Registration.Status.CANCELLED
-        registration.cancelled_at = now
-        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-        if notify:
-            mail_queue(registration=registration, kind=OutgoingMail.Kind.CANCELLED)
+        return _cancel(registration, now=now, notify=notify, reason=reason)
+
+
+def _cancel(registration: Registration, *, now: dt.datetime, notify: bool, reason: str = "") -> Registration:
+    """`registration_cancel` without the deadline, in the caller's transaction (anonymisation: a
+    person may have their data deleted after the deadline too)."""
+    registration = registration_lock(registration=registration)
+    item_ids = registration.bookings.values_list("item_id", flat=True)
+    locked = {item.pk: item for item in locking.lock_items(item_ids)}
+    _give_up_places(list(registration.bookings.all()), locked, now=now)  # read under the locks
+    signals.registration_cancelled.send(sender=Registration, registration=registration, now=now)
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.cancellation_reason = reason.strip()
+    registration.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    if notify:
+        mail_queue(registration=registration, kind=OutgoingMail.Kind.CANCELLED)
     return registration
 
 
@@ -359,6 +397,7 @@ ANONYMISED_TEXT_FIELDS = (
     "role",
     "accessibility_other",
     "note",
+    "cancellation_reason",
 )
 
 
@@ -374,7 +413,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration = locking.lock_registration(registration.pk)
         edition_over = timezone.localdate(now) > registration.edition.ends_on
         if registration.is_active and not edition_over:
-            registration = registration_cancel(registration=registration, now=now, notify=False)
+            registration = _cancel(registration, now=now, notify=False)
         erased = [registration.full_name, registration.email]  # what may be written elsewhere
         for name in ANONYMISED_TEXT_FIELDS:
             setattr(registration, name, "")

@@ -40,6 +40,7 @@ class EditionAdmin(SimpleHistoryAdmin, TranslationAdmin):
         "ends_on",
         "registration_opens_at",
         "registration_closes_at",
+        "changes_close_at",
         "is_current",
     ]
     list_filter = ["is_current", "city"]

@@ -7,8 +7,9 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,16 +18,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from catering import services as catering_services
 from catering.models import CateringOrder, FreeTicketClaim
 from program.models import ConferenceDay, ProgramItem
-from program.selectors import current_edition
+from program.selectors import current_edition, current_edition_or_404
 from registration import services
 from registration.checkin import normalise_ticket_code
 from registration.errors import DomainError
 from registration.models import Booking, Consent, Registration
 
 from .. import exports
-from ..forms import AnonymiseConfirmForm, ClaimRejectForm, MarkPaidForm
+from ..forms import AddPersonForm, AnonymiseConfirmForm, CancelReasonForm, ClaimRejectForm, MarkPaidForm
 from ..params import id_param
-from ..permissions import DECIDE_CLAIMS_PERMISSION, EXPORT_PERMISSION, MARK_PAID_PERMISSION
+from ..permissions import (
+    ADD_PERSON_PERMISSION,
+    DECIDE_CLAIMS_PERMISSION,
+    EXPORT_PERMISSION,
+    MARK_PAID_PERMISSION,
+)
 from .support import NoAddOrDelete, ReadOnlyInline, refusal, refusals_as_messages
 
 # --- filters ------------------------------------------------------------------------------------
@@ -224,6 +230,7 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "created_at",
         "updated_at",
         "cancelled_at",
+        "cancellation_reason",
         "anonymised_at",
     ]
     fieldsets = [
@@ -252,6 +259,7 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             },
         ),
         (_("Dates"), {"fields": ["created_at", "updated_at", "cancelled_at", "anonymised_at"]}),
+        (_("Cancellation"), {"fields": ["cancellation_reason"]}),
     ]
     actions = [
         "cancel",
@@ -297,10 +305,15 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
 
     @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
     def cancel(self, request, queryset):
+        form = CancelReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(request, queryset, "cancel", form, _("Cancel the selected registrations"))
+        reason = form.cleaned_data["reason"]
         cancelled = 0
         for registration in queryset.filter(status=Registration.Status.ACTIVE):
             try:
-                services.registration_cancel(registration=registration)
+                # Organisers cancel after the deadline for changes too (the person asked them to).
+                services.registration_cancel(registration=registration, by_organiser=True, reason=reason)
             except DomainError as error:  # cancelled meanwhile by the person
                 self.message_user(request, f"“{registration}”: {error.message}", messages.WARNING)
                 continue
@@ -316,6 +329,7 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             % {"count": cancelled},
             messages.SUCCESS,
         )
+        return None
 
     @admin.action(description=_("Send the management link again"), permissions=["change"])
     def send_manage_link(self, request, queryset):
@@ -449,7 +463,50 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             self.admin_site.admin_view(self.export_view),
             name="registration_registration_export",
         )
-        return [export, *super().get_urls()]
+        add_person = path(
+            "add-person/",
+            self.admin_site.admin_view(self.add_person_view),
+            name="registration_registration_add_person",
+        )
+        return [export, add_person, *super().get_urls()]
+
+    def add_person_view(self, request):
+        """The page "Add a person" (a walk-in, a speaker, a guest): the form collects, the sign-up
+        service decides, with the public sign-up's rules but outside its window (`by_organiser`).
+        Django's own add page stays off (`NoAddOrDelete`): it would save the row around the
+        services."""
+        if not request.user.has_perm(ADD_PERSON_PERMISSION):
+            raise PermissionDenied
+        edition = current_edition_or_404()
+        form = AddPersonForm(request.POST if request.method == "POST" else None, edition=edition)
+        if form.is_valid():
+            try:
+                registration = services.registration_create(
+                    edition=edition,
+                    person=form.person(),
+                    days=list(form.cleaned_data["days"]),
+                    items=list(form.cleaned_data["items"]),
+                    consents=form.consents(),
+                    notify=form.cleaned_data["notify"],
+                    by_organiser=True,
+                )
+            except DomainError as error:
+                form.add_refusal(error)
+            else:
+                self.log_addition(request, registration, _("Added by hand (Add a person)."))
+                self.message_user(
+                    request, _("%(name)s has been registered.") % {"name": registration}, messages.SUCCESS
+                )
+                return redirect(reverse("admin:registration_registration_change", args=[registration.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add a person"),
+            "opts": self.model._meta,
+            "edition": edition,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/registration/registration/add_person.html", context)
 
     def export_view(self, request, file_format: str):
         """The list as filtered and searched on the changelist (same query string)."""

@@ -41,7 +41,9 @@ class TestRegistrationActions:
     def test_cancel_gives_the_seat_to_the_next_person_waiting(self, organiser_client, edition, visit):
         (first, _second), (waiting,) = full(visit, edition, waiting=1)
         response = organiser_client.post(
-            reverse(CHANGELIST), {"action": "cancel", "_selected_action": [first.pk]}, follow=True
+            reverse(CHANGELIST),
+            {"action": "cancel", "_selected_action": [first.pk], "apply": "1", "reason": ""},
+            follow=True,
         )
         assert response.status_code == 200
         first.refresh_from_db()

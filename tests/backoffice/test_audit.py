@@ -48,7 +48,7 @@ class TestAudit:
         person = sign_up(edition)
         organiser_client.post(
             reverse("admin:registration_registration_changelist"),
-            {"action": "cancel", "_selected_action": [person.pk]},
+            {"action": "cancel", "_selected_action": [person.pk], "apply": "1"},
         )
         latest = person.history.latest()
         assert (latest.status, latest.history_user) == (Registration.Status.CANCELLED, organiser)
@@ -88,7 +88,7 @@ def test_anonymisation_erases_the_name_from_the_admin_log_and_keeps_the_entries(
     seated = sign_up(edition, [visit], first_name="Przemysław", last_name="Wąsik")
     waiting = sign_up(edition, [visit], first_name="Żaneta", last_name="Łęcka")
     changelist = reverse("admin:registration_registration_changelist")
-    organiser_client.post(changelist, {"action": "cancel", "_selected_action": [seated.pk]})
+    organiser_client.post(changelist, {"action": "cancel", "_selected_action": [seated.pk], "apply": "1"})
     # As the program item's action "move the next person up" writes it.
     LogEntry.objects.create(
         user=LogEntry.objects.latest("pk").user,

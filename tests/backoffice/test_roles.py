@@ -71,7 +71,7 @@ class TestOrganisers:
         visit.refresh_from_db()
         assert visit.capacity == 30
         changelist = reverse("admin:registration_registration_changelist")
-        organiser_client.post(changelist, {"action": "cancel", "_selected_action": [person.pk]})
+        organiser_client.post(changelist, {"action": "cancel", "_selected_action": [person.pk], "apply": "1"})
         person.refresh_from_db()
         assert person.status == "cancelled"
 

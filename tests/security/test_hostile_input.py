@@ -419,6 +419,7 @@ def site_pages(edition, visit, registration) -> dict[str, str]:
             "staff:checkin": {},
             "staff:checkin_action": {"registration_id": registration.pk, "day_id": day.pk},
             "staff:checkin_counts": {},
+            "staff:checkin_walk_in": {"day_id": day.pk},
             "staff:item_export": {"item_id": visit.pk, "file_format": "csv"},
             "staff:funder_report": {},
             "staff:catering_export": {"file_format": "xlsx"},
@@ -483,6 +484,8 @@ def test_every_admin_list_and_page_survives_hostile_query_values(
     if model is Registration:
         export = reverse("admin:registration_registration_export", args=["csv"])
         assert_survives(admin_client, export, parameters, value)
+        add_person = reverse("admin:registration_registration_add_person")
+        assert_survives(admin_client, add_person, CHANGE_PAGE_PARAMETERS, value)
     obj = model._base_manager.order_by("pk").first() if model is not Registration else registration
     if obj is not None:
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
