@@ -68,15 +68,20 @@ def can_order_paid(offer: CateringOffer, now: dt.datetime) -> bool:
     return offer.edition.is_registration_open(now) and timezone.localdate(now) <= offer.last_payment_day
 
 
-def _lock_offer(edition_id: int) -> CateringOffer:
+def _lock_offer_if_any(edition_id: int) -> CateringOffer | None:
     offers = locking.lock_rows(
         CateringOffer.objects.select_for_update(of=("self",))
         .select_related("edition", "day")
         .filter(edition_id=edition_id)
     )
-    if not offers:
+    return offers[0] if offers else None
+
+
+def _lock_offer(edition_id: int) -> CateringOffer:
+    offer = _lock_offer_if_any(edition_id)
+    if offer is None:
         raise CateringError("no_catering")
-    return offers[0]
+    return offer
 
 
 def _cancel(order: CateringOrder, *, now: dt.datetime) -> None:
@@ -235,23 +240,27 @@ def catering_drop(*, registration: Registration, now: dt.datetime | None = None)
         registration = registration_lock(registration=registration)
         # The offer before the order: a promotion to a free ticket holds the offer and then locks
         # the promoted person's order, who may be the one dropping (registration.locking).
-        _lock_offer(registration.edition_id)
+        offer = _lock_offer(registration.edition_id)
         order = _live_order(registration)
         if order is None:
             raise CateringError("catering_none")
         if order.status == Status.PAID:
             raise CateringError("catering_paid")
-        catering_release_all(registration=registration, now=now)
+        _release_all(registration, offer, now=now)
         mail_queue(registration=registration, kind=OutgoingMail.Kind.CHANGED)
 
 
 def catering_release_all(*, registration: Registration, now: dt.datetime) -> None:
     """Cancel the registration's live order and claim, free what they held and promote the
     next people waiting for a free ticket. The caller holds the registration's lock (and any
-    item locks) in an atomic block; used by cancellation and by catering_drop."""
-    if not CateringOffer.objects.filter(edition_id=registration.edition_id).exists():
-        return
-    offer = _lock_offer(registration.edition_id)
+    item locks) in an atomic block; used by cancellation (catering.receivers)."""
+    offer = _lock_offer_if_any(registration.edition_id)
+    if offer is not None:
+        _release_all(registration, offer, now=now)
+
+
+def _release_all(registration: Registration, offer: CateringOffer, *, now: dt.datetime) -> None:
+    """catering_release_all with the offer locked by the caller."""
     order = _live_order(registration)
     claim = _live_claim(registration)
     if order is None and claim is None:
