@@ -1,36 +1,12 @@
 """Two organisers change an item's capacity while people sign up for it: no update is lost."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from program.models import ProgramItem
 from registration import services
 from registration.models import Booking
 from tests.factories import sign_up
-
-
-def run_at_once(*jobs):
-    """Start the jobs together, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+from tests.registration.test_locking import run_parallel
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,10 +16,12 @@ def test_capacity_changes_and_sign_ups_at_once_lose_nothing(edition, visit):
     stale = ProgramItem.objects.get(pk=visit.pk)  # what each organiser's form loaded: capacity 3
     people = 16
 
-    errors = run_at_once(
-        *[lambda n=n: sign_up(edition, [visit], email=f"crowd{n}@example.com") for n in range(people)],
-        lambda: services.item_set_capacity(item=stale, capacity=8),
-        lambda: services.item_set_capacity(item=stale, capacity=12),
+    errors = run_parallel(
+        [
+            *[lambda n=n: sign_up(edition, [visit], email=f"crowd{n}@example.com") for n in range(people)],
+            lambda: services.item_set_capacity(item=stale, capacity=8),
+            lambda: services.item_set_capacity(item=stale, capacity=12),
+        ]
     )
 
     # When 12 came first and more than 8 seats were taken before the other organiser's 8 arrived,
