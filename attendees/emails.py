@@ -74,8 +74,9 @@ def mail_context(outgoing: OutgoingMail, registration: Registration) -> dict:
             OutgoingMail.Kind.CONFIRMATION,
             OutgoingMail.Kind.PROMOTION,
             OutgoingMail.Kind.CHANGED,
+            OutgoingMail.Kind.APPROVED,
         )
-        and registration.is_active
+        and registration.has_ticket
     ):
         pdf = tickets.ticket_pdf(registration, bookings)
         filename = _("e-ticket") + f"-{registration.edition.number}.pdf"

@@ -288,6 +288,8 @@ def delete_data(request, public_id, token):
 @require_safe
 def ticket(request, public_id, token):
     registration = _registration_or_404(public_id, token)
+    if registration.awaiting_approval:
+        return _no_ticket_yet(request, registration)
     return _registration_page(
         request,
         "registration/ticket.html",
@@ -303,11 +305,18 @@ def ticket(request, public_id, token):
 @require_safe
 def ticket_pdf(request, public_id, token):
     registration = _registration_or_404(public_id, token)
+    if registration.awaiting_approval:
+        return _no_ticket_yet(request, registration)
     response = HttpResponse(
         tickets.ticket_pdf(registration, registration.bookings.all()), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="e-ticket-{registration.edition.number}.pdf"'
     return response
+
+
+def _no_ticket_yet(request, registration):
+    messages.info(request, _("Your e-ticket comes when the organisers approve your registration."))
+    return redirect(registration.get_manage_url())
 
 
 @never_cache

@@ -153,6 +153,7 @@ def dashboard(edition: Edition) -> Dashboard:
     statuses = Registration.objects.filter(edition=edition).aggregate(
         active=Count("pk", filter=Q(status=Registration.Status.ACTIVE)),
         cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+        awaiting=Count("pk", filter=Q(status=Registration.Status.ACTIVE, awaiting_approval=True)),
     )
     registrations = Section(
         _("Registrations"),
@@ -169,6 +170,20 @@ def dashboard(edition: Edition) -> Dashboard:
             ),
         ],
     )
+    if edition.registrations_need_approval or statuses["awaiting"]:
+        registrations.figures.append(
+            Figure(
+                _("Awaiting approval"),
+                statuses["awaiting"],
+                _changelist(
+                    Registration,
+                    status__exact=Registration.Status.ACTIVE,
+                    approval="awaiting",
+                    **in_edition,
+                ),
+                tone="warning" if statuses["awaiting"] else "",
+            )
+        )
     days = Section(_("Attendance per day"))
     for day in day_counts(edition):
         active_on_day = {"status__exact": Registration.Status.ACTIVE, "day": day.pk, **in_edition}

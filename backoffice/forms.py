@@ -93,6 +93,20 @@ class CancelReasonForm(forms.Form):
     )
 
 
+class RejectRegistrationForm(forms.Form):
+    """Why the organisers do not accept a registration; the person reads it in their e-mail."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=Registration._meta.get_field("cancellation_reason").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. The people are told this reason by e-mail; the seats held for them are freed."
+        ),
+    )
+
+
 class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"),
@@ -170,6 +184,11 @@ class PersonByHandForm(PersonChecks, forms.Form):
         self.add_error(field if field in self.fields else None, message)
 
 
+def _item_label(item: ProgramItem) -> str:
+    when = timezone.localtime(item.starts_at)
+    return f"{when:%d.%m %H:%M} {item.title} ({item.seats_taken}/{item.capacity})"
+
+
 class AddPersonForm(PersonByHandForm):
     """The admin's "Add a person": a speaker, a guest, someone who could not sign up online."""
 
@@ -207,9 +226,7 @@ class AddPersonForm(PersonByHandForm):
         self.fields["items"].queryset = ProgramItem.objects.filter(
             edition=edition, capacity__isnull=False
         ).order_by("starts_at", "pk")
-        self.fields["items"].label_from_instance = lambda item: (
-            f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item.title}"
-        )
+        self.fields["items"].label_from_instance = _item_label
 
 
 class WalkInForm(PersonByHandForm):
@@ -226,3 +243,27 @@ class WalkInForm(PersonByHandForm):
             widget.attrs["class"] = {"checkbox": "form-check-input", "select": "form-select"}.get(
                 widget.input_type, "form-control"
             )
+
+
+class MoveBookingForm(forms.Form):
+    """Where an organiser moves a person's seat or waiting place (`booking_move` decides)."""
+
+    to_item = forms.ModelChoiceField(label=_("Move to"), queryset=ProgramItem.objects.none())
+    over_capacity = forms.BooleanField(
+        label=_("Give a seat even if the item is full (over capacity)"),
+        required=False,
+        help_text=_("The item's capacity grows by one for this person. The change is recorded."),
+    )
+    notify = forms.BooleanField(label=_("Tell the person by e-mail"), required=False, initial=True)
+
+    def __init__(self, *args, booking, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_item"].queryset = ProgramItem.objects.filter(
+            edition_id=booking.registration.edition_id, capacity__isnull=False
+        ).order_by("starts_at", "pk")
+        self.fields["to_item"].initial = booking.item_id
+        self.fields["to_item"].label_from_instance = _item_label
+
+    def add_refusal(self, error: DomainError) -> None:
+        field = "to_item" if error.code in ("clash", "unknown_item", "already_on_item") else None
+        self.add_error(field, error.message)

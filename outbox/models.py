@@ -20,6 +20,8 @@ class OutgoingMail(models.Model):
         PAYMENT_REMINDER = "payment_reminder", _("Catering payment reminder")
         PAYMENT_RECEIVED = "payment_received", _("Catering payment received")
         CATERING_RELEASED = "catering_released", _("Unpaid catering released")
+        APPROVED = "approved", _("Registration approved")
+        REJECTED = "rejected", _("Registration not accepted")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

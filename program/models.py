@@ -43,6 +43,14 @@ class Edition(models.Model):
             "Empty: changes stay open."
         ),
     )
+    registrations_need_approval = models.BooleanField(
+        _("registrations need approval"),
+        default=False,
+        help_text=_(
+            "New registrations wait for an organiser's approval: their seats are held meanwhile, "
+            "and the ticket comes with the approval."
+        ),
+    )
     participation_terms = models.TextField(_("participation terms"), blank=True)
     terms_version = models.CharField(
         _("version of the terms"),

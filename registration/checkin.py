@@ -58,6 +58,8 @@ def _locked_attendance(registration: Registration, day: ConferenceDay) -> DayAtt
         raise CheckInError("not_attending", name=registration.full_name, day=day)
     if not attendance.registration.is_active:
         raise CheckInError("cancelled", name=registration.full_name)
+    if attendance.registration.awaiting_approval:
+        raise CheckInError("awaiting_approval", name=registration.full_name)
     return attendance
 
 

@@ -51,6 +51,9 @@ class RegistrationError(DomainError):
         "no_free_seat": _("There is no free seat on “%(item)s”: raise its capacity first."),
         "waitlist_empty": _("Nobody is waiting for “%(item)s”."),
         "not_limited": _("“%(item)s” has no capacity limit."),
+        "already_on_item": _("%(name)s already has a seat or a waiting place on “%(item)s”."),
+        "booking_gone": _("This place has changed in the meantime: reload the page and try again."),
+        "not_awaiting_approval": _("The registration of %(name)s is not awaiting approval."),
         "submission_reused": _(
             "This form has already been sent with another e-mail address. Nothing has been "
             "registered now: check your details below and send the form again."
@@ -62,4 +65,7 @@ class CheckInError(DomainError):
     MESSAGES = {
         "not_attending": _("%(name)s did not register for %(day)s."),
         "cancelled": _("The registration of %(name)s has been cancelled."),
+        "awaiting_approval": _(
+            "The registration of %(name)s still awaits the organisers' approval: no entry yet."
+        ),
     }

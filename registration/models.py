@@ -81,6 +81,9 @@ class Registration(models.Model):
         help_text=_("Given by the organiser who cancelled; the person reads it in the e-mail."),
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Editions with Edition.registrations_need_approval: seats are held, no ticket until approved.
+    awaiting_approval = models.BooleanField(_("awaiting approval"), default=False)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -111,6 +114,10 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def has_ticket(self) -> bool:
+        return self.is_active and not self.awaiting_approval
 
     def get_manage_url(self) -> str:
         return reverse(
@@ -153,6 +160,8 @@ class Booking(models.Model):
     waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # An organiser seated the person on a full item on purpose: the item's capacity grew by one.
+    over_capacity = models.BooleanField(_("seat over capacity"), default=False)
 
     class Meta:
         verbose_name = _("booking")

@@ -91,7 +91,11 @@ def registration_create(
     whole sign-up. A repeated submission does not run them again.
 
     `days` and `items` are the edition's objects as the caller loaded them (the form has them:
-    the hottest path of the site reads no row twice); anything else is refused."""
+    the hottest path of the site reads no row twice); anything else is refused.
+
+    In an edition whose registrations need approval the person's seats are held and the
+    registration waits for an organiser (`registration_approve`, `registration_reject`); people an
+    organiser adds need none."""
     now = now or timezone.now()
     if not by_organiser and not edition.is_registration_open(now):
         raise RegistrationError("closed")
@@ -103,7 +107,11 @@ def registration_create(
     try:
         with transaction.atomic():
             registration = Registration.objects.create(
-                edition=edition, submission_key=submission_key, language=language, **vars(person)
+                edition=edition,
+                submission_key=submission_key,
+                language=language,
+                awaiting_approval=edition.registrations_need_approval and not by_organiser,
+                **vars(person),
             )
             DayAttendance.objects.bulk_create(
                 DayAttendance(registration=registration, day=day) for day in days
@@ -478,3 +486,93 @@ def waitlist_promote_next(*, item: ProgramItem, now: dt.datetime | None = None) 
             raise RegistrationError("no_free_seat", item=item.title)
         item.save(update_fields=["seats_taken", "waitlist_length"])
     return promoted[0]
+
+
+def booking_move(
+    *,
+    booking: Booking,
+    to_item: ProgramItem,
+    over_capacity: bool = False,
+    notify: bool = True,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """An organiser moves a person's seat or waiting place to another item: a free seat there, or
+    the end of its waiting list. `over_capacity` seats the person even on a full item, on purpose:
+    the item's capacity grows by one (a chair added; it stays when the person leaves) and the
+    booking says so. With `to_item` the item the person waits for, it gives them a seat now.
+    The sign-up's rules hold: the item is of the edition and limited, no two items at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = registration_lock(registration=booking.registration)
+        # Which items the person holds changes only under their registration's lock.
+        current_ids = set(registration.bookings.values_list("item_id", flat=True))
+        from_id = booking.item_id
+        if from_id not in current_ids:
+            raise RegistrationError("booking_gone")
+        if to_item.pk in current_ids and (to_item.pk != from_id or not over_capacity):
+            raise RegistrationError("already_on_item", name=registration.full_name, item=to_item.title)
+        items = _bookable_items(registration.edition, (current_ids - {from_id}) | {to_item.pk})
+        day_ids = list(registration.days.values_list("day_id", flat=True))
+        days = _days_for(registration.edition, day_ids, items)
+        signals.registration_days_changing.send(sender=Registration, registration=registration, days=days)
+        _set_days(registration, days)
+        locked = {item.pk: item for item in locking.lock_items({from_id, to_item.pk})}
+        moving = registration.bookings.get(item_id=from_id)  # its seat or place, read under the locks
+        if to_item.pk == from_id and moving.is_confirmed:
+            raise RegistrationError("already_on_item", name=registration.full_name, item=to_item.title)
+        _give_up_places([moving], locked, now=now)
+        moved = _seat_or_wait(registration, locked[to_item.pk], over_capacity=over_capacity, now=now)
+        if notify:
+            mail_queue(registration=registration, kind=OutgoingMail.Kind.CHANGED)
+    return moved
+
+
+def _seat_or_wait(
+    registration: Registration, item: ProgramItem, *, over_capacity: bool, now: dt.datetime
+) -> Booking:
+    """`_take_places` for one item an organiser chose, with the override; the item is locked."""
+    booking = Booking(registration=registration, item=item)
+    if over_capacity and item.seats_taken >= item.capacity:
+        item.capacity, booking.over_capacity = item.seats_taken + 1, True
+    if item.seats_taken < item.capacity:
+        item.seats_taken += 1
+        booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
+        _seats_changed()
+    else:
+        item.waitlist_length += 1
+        booking.status, booking.waitlist_position = Booking.Status.WAITLISTED, item.waitlist_length
+    # save(), not update(): a capacity raised on purpose goes into the item's audit history.
+    item.save(update_fields=["capacity", "seats_taken", "waitlist_length"])
+    booking.save()
+    return booking
+
+
+# --- approval -----------------------------------------------------------------------------------
+
+
+def registration_approve(*, registration: Registration, now: dt.datetime | None = None) -> Registration:
+    """Approve a registration that waits for it: the person is mailed their ticket."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = registration_lock(registration=registration)
+        if not registration.awaiting_approval:
+            raise RegistrationError("not_awaiting_approval", name=registration.full_name)
+        registration.awaiting_approval, registration.approved_at = False, now
+        registration.save(update_fields=["awaiting_approval", "approved_at", "updated_at"])
+        mail_queue(registration=registration, kind=OutgoingMail.Kind.APPROVED)
+    return registration
+
+
+def registration_reject(
+    *, registration: Registration, reason: str = "", now: dt.datetime | None = None
+) -> Registration:
+    """Reject a registration that waits for approval: it is cancelled (its held seats go to the
+    next people waiting) and the person is told why."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = registration_lock(registration=registration)
+        if not registration.awaiting_approval:
+            raise RegistrationError("not_awaiting_approval", name=registration.full_name)
+        registration = _cancel(registration, now=now, notify=False, reason=reason)
+        mail_queue(registration=registration, kind=OutgoingMail.Kind.REJECTED)
+    return registration

@@ -7,10 +7,11 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,7 +26,15 @@ from registration.errors import DomainError
 from registration.models import Booking, Consent, Registration
 
 from .. import exports
-from ..forms import AddPersonForm, AnonymiseConfirmForm, CancelReasonForm, ClaimRejectForm, MarkPaidForm
+from ..forms import (
+    AddPersonForm,
+    AnonymiseConfirmForm,
+    CancelReasonForm,
+    ClaimRejectForm,
+    MarkPaidForm,
+    MoveBookingForm,
+    RejectRegistrationForm,
+)
 from ..params import id_param
 from ..permissions import (
     ADD_PERSON_PERMISSION,
@@ -130,6 +139,20 @@ def _orders(statuses):
     return CateringOrder.objects.filter(status__in=statuses).values("registration_id")
 
 
+class ApprovalFilter(admin.SimpleListFilter):
+    title = _("approval")
+    parameter_name = "approval"
+    AWAITING = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return [(self.AWAITING, _("Awaiting approval"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.AWAITING:
+            return queryset.filter(awaiting_approval=True)
+        return queryset
+
+
 class ClaimFilter(admin.SimpleListFilter):
     title = _("Małopolska free ticket")
     parameter_name = "free_ticket"
@@ -149,11 +172,17 @@ class ClaimFilter(admin.SimpleListFilter):
 
 class BookingInline(ReadOnlyInline):
     model = Booking
-    fields = ["item", "status", "waitlist_position", "confirmed_at", "created_at"]
+    fields = ["item", "status", "waitlist_position", "over_capacity", "confirmed_at", "created_at", "move"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("item")
+
+    @admin.display(description=_("move"))
+    def move(self, booking: Booking) -> str:
+        url = reverse("admin:registration_registration_move", args=[booking.registration_id, booking.pk])
+        label = _("Move or seat…") if booking.is_confirmed else _("Move or seat now…")
+        return format_html('<a href="{}">{}</a>', url, label)
 
 
 class CateringOrderInline(ReadOnlyInline):
@@ -202,12 +231,14 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "town",
         "voivodeship",
         "status",
+        "awaiting_approval",
         "created_at",
     ]
     list_display_links = ["last_name", "first_name"]
     list_filter = [
         "edition",
         "status",
+        ApprovalFilter,
         ItemFilter,
         PlaceFilter,
         DayFilter,
@@ -232,9 +263,22 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "cancelled_at",
         "cancellation_reason",
         "anonymised_at",
+        "awaiting_approval",
+        "approved_at",
     ]
     fieldsets = [
-        (None, {"fields": ["edition", "status", "ticket_code", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "edition",
+                    "status",
+                    ("awaiting_approval", "approved_at"),
+                    "ticket_code",
+                    "language",
+                ]
+            },
+        ),
         (
             _("Person"),
             {
@@ -262,6 +306,8 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         (_("Cancellation"), {"fields": ["cancellation_reason"]}),
     ]
     actions = [
+        "approve",
+        "reject",
         "cancel",
         "send_manage_link",
         "approve_claims",
@@ -278,6 +324,14 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         if code:  # printed codes come grouped with dashes: ABCD-EFGH-…
             results = queryset.filter(Q(pk__in=results.values("pk")) | Q(ticket_code=code))
         return results, may_have_duplicates
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        edition = current_edition()
+        if edition is None or not edition.registrations_need_approval:  # nothing to decide
+            actions.pop("approve", None)
+            actions.pop("reject", None)
+        return actions
 
     def has_export_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
@@ -329,6 +383,34 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             % {"count": cancelled},
             messages.SUCCESS,
         )
+        return None
+
+    @admin.action(description=_("Approve the selected registrations"), permissions=["change"])
+    def approve(self, request, queryset):
+        now = timezone.now()
+        approved = self._decide_each(
+            request,
+            queryset.filter(awaiting_approval=True, status=Registration.Status.ACTIVE),
+            lambda registration: services.registration_approve(registration=registration, now=now),
+            _("Approved (admin action)."),
+        )
+        self._report(request, queryset, approved, _("Approved: %(done)s of %(selected)s selected."))
+
+    @admin.action(
+        description=_("Reject the selected registrations (asks for the reason)"), permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        form = RejectRegistrationForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(request, queryset, "reject", form, _("Reject the selected registrations"))
+        reason, now = form.cleaned_data["reason"], timezone.now()
+        rejected = self._decide_each(
+            request,
+            queryset.filter(awaiting_approval=True, status=Registration.Status.ACTIVE),
+            lambda person: services.registration_reject(registration=person, reason=reason, now=now),
+            _("Rejected (admin action)."),
+        )
+        self._report(request, queryset, rejected, _("Rejected: %(done)s of %(selected)s selected."))
         return None
 
     @admin.action(description=_("Send the management link again"), permissions=["change"])
@@ -402,14 +484,19 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         return None
 
     def _each_claim(self, request, claims, decide, log_message) -> int:
+        claims = claims.select_related("registration")
+        return self._decide_each(request, claims, decide, log_message, person=lambda c: c.registration)
+
+    def _decide_each(self, request, rows, decide, log_message, person=lambda row: row) -> int:
+        """Decide each row in turn; one decided or cancelled meanwhile is reported and skipped."""
         done = 0
-        for claim in claims.select_related("registration").order_by("pk"):
+        for row in rows.order_by("pk"):
             try:
-                decide(claim)
-            except DomainError as error:  # decided or cancelled meanwhile
-                self.message_user(request, f"“{claim.registration}”: {error.message}", messages.WARNING)
+                decide(row)
+            except DomainError as error:
+                self.message_user(request, f"“{person(row)}”: {error.message}", messages.WARNING)
                 continue
-            self.log_change(request, claim.registration, log_message)
+            self.log_change(request, person(row), log_message)
             done += 1
         return done
 
@@ -468,7 +555,57 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             self.admin_site.admin_view(self.add_person_view),
             name="registration_registration_add_person",
         )
-        return [export, add_person, *super().get_urls()]
+        move = path(
+            "<int:registration_id>/move/<int:booking_id>/",
+            self.admin_site.admin_view(self.move_view),
+            name="registration_registration_move",
+        )
+        return [export, add_person, move, *super().get_urls()]
+
+    def move_view(self, request, registration_id: int, booking_id: int):
+        """Move a person's seat or waiting place, or seat them over capacity: `booking_move`."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        booking = get_object_or_404(
+            Booking.objects.select_related("registration", "item"),
+            pk=booking_id,
+            registration_id=registration_id,
+        )
+        registration = booking.registration
+        form = MoveBookingForm(request.POST if request.method == "POST" else None, booking=booking)
+        if form.is_valid():
+            try:
+                moved = services.booking_move(
+                    booking=booking,
+                    to_item=form.cleaned_data["to_item"],
+                    over_capacity=form.cleaned_data["over_capacity"],
+                    notify=form.cleaned_data["notify"],
+                )
+            except DomainError as error:
+                form.add_refusal(error)
+            else:
+                if moved.is_confirmed:
+                    done = _("%(person)s has a seat on “%(item)s”.")
+                else:
+                    done = _("%(person)s is on the waiting list of “%(item)s”, position %(position)s.")
+                done %= {"person": registration, "item": moved.item, "position": moved.waitlist_position}
+                if moved.over_capacity:
+                    done += " " + _("The seat is over capacity: the item's capacity is now %(capacity)s.") % {
+                        "capacity": moved.item.capacity
+                    }
+                self.log_change(request, registration, _("Moved by an organiser: %(what)s") % {"what": done})
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect(reverse("admin:registration_registration_change", args=[registration.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Move %(person)s") % {"person": registration},
+            "opts": self.model._meta,
+            "registration": registration,
+            "booking": booking,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/registration/registration/move_booking.html", context)
 
     def add_person_view(self, request):
         """The page "Add a person" (a walk-in, a speaker, a guest): the form collects, the sign-up
