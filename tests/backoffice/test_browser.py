@@ -86,3 +86,21 @@ def test_check_in_page_has_no_wcag_violations(door, edition, first_day, visit):
     door.get_by_role("button", name="Check in").click()
     expect(door.locator(".alert-success")).to_have_text("Łucja Wiśniewska checked in.")
     assert axe_violations(door) == []
+
+
+def test_a_walk_in_is_added_and_checked_in_at_the_door(door, edition, first_day):
+    door.get_by_text("Add a walk-in").click()
+    form = door.locator("#walk-in")
+    form.get_by_role("textbox", name="First name").fill("Ewa")
+    form.get_by_role("textbox", name="Last name").fill("Przechodnia")
+    form.get_by_role("textbox", name="E-mail").fill("ewa@example.com")
+    form.get_by_role("textbox", name="Town").fill("Bochnia")
+    form.get_by_role("combobox", name="Voivodeship").select_option("lesser_poland")
+    form.get_by_label("The person accepted the participation terms and the privacy information").check()
+    form.get_by_role("button", name="Register and check in").click()
+    card = door.locator("[data-person]")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Ewa Przechodnia")
+    expect(door.locator(f"[data-count-day='{first_day.pk}']")).to_have_text("1 / 1")
+    attendance = DayAttendance.objects.get(registration__email="ewa@example.com")
+    assert (attendance.day, attendance.checked_in_at is not None) == (first_day, True)
