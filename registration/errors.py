@@ -44,6 +44,9 @@ class RegistrationError(DomainError):
         "consent_required": _("You have to accept the participation terms and the privacy information."),
         "cancelled": _("This registration has been cancelled."),
         "changes_closed": _("Changes are closed for this edition: write to the organisers (%(contact)s)."),
+        "changes_closed_no_contact": _(
+            "Changes are closed for this edition: write to the organisers (see the contact page)."
+        ),
         "capacity_below_taken": _(
             "The capacity cannot be lower than the %(taken)s seats already taken. "
             "Ask people to move to another item first."

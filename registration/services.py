@@ -16,7 +16,6 @@ from dataclasses import dataclass, fields
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from outbox.models import OutgoingMail
@@ -359,7 +358,9 @@ def changes_check_open(
     management page calls it to say so before anyone tries."""
     if not by_organiser and edition.are_changes_closed(now):
         contact = ", ".join(filter(None, [edition.contact_email, edition.contact_phone]))
-        raise RegistrationError("changes_closed", contact=contact or reverse("program:contact"))
+        if not contact:  # the pages show the link to the contact page beside the message
+            raise RegistrationError("changes_closed_no_contact")
+        raise RegistrationError("changes_closed", contact=contact)
 
 
 def registration_cancel(
