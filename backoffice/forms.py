@@ -267,3 +267,24 @@ class MoveBookingForm(forms.Form):
     def add_refusal(self, error: DomainError) -> None:
         field = "to_item" if error.code in ("clash", "unknown_item", "already_on_item") else None
         self.add_error(field, error.message)
+
+
+class EditionCopyForm(forms.Form):
+    """The next edition's number and first day (`edition_copy` moves every date by as much)."""
+
+    number = forms.IntegerField(label=_("Number of the new edition"), min_value=1)
+    starts_on = forms.DateField(
+        label=_("First day of the new edition"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Every day, item and registration date moves by as many days as the first day."),
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].initial = edition.number + 1
+        self.fields["starts_on"].initial = edition.starts_on.replace(year=edition.starts_on.year + 1)
+
+    def add_refusal(self, error: DomainError) -> None:
+        self.add_error(
+            {"number_taken": "number", "starts_in_the_past": "starts_on"}[error.code], error.message
+        )

@@ -95,6 +95,16 @@ def edition_program_load(
         return ProgramLoad(edition=edition, created=True, shift=shift)
 
 
+def edition_make_current(*, edition: Edition) -> Edition:
+    """Publish `edition`: the public site shows it and registers for it from now on. The
+    management links of the others keep working for their own edition."""
+    with transaction.atomic():
+        Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
+        edition.is_current = True
+        edition.save(update_fields=["is_current"])  # its signal drops the cached current edition
+    return edition
+
+
 def _program_create(edition: Edition, data: dict[str, Any], shift: Shift) -> None:
     for order, link in enumerate(data.get("links", [])):
         EditionLink.objects.create(edition=edition, url=link["url"], label=link["label"], order=order)

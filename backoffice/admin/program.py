@@ -2,14 +2,21 @@
 goes through registration.services."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from program import services as program_services
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
 from registration import services
 from registration.errors import DomainError
 
+from .. import editions
+from ..forms import EditionCopyForm
 from ..params import date_param
 from .support import refusal, refusals_as_messages
 
@@ -47,6 +54,72 @@ class EditionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     search_fields = ["title", "city"]
     date_hierarchy = "starts_on"
     inlines = [ConferenceDayInline, EditionRoleInline, EditionLinkInline]
+    actions = ["prepare_next", "make_current"]
+
+    def save_model(self, request, obj, form, change):
+        # One edition is current: ticking the box here moves it from the other one.
+        make_current = obj.is_current and "is_current" in form.changed_data
+        if make_current:
+            obj.is_current = False
+        super().save_model(request, obj, form, change)
+        if make_current:
+            program_services.edition_make_current(edition=obj)
+
+    @admin.action(
+        description=_("Make it the current edition (the public site shows it)"), permissions=["change"]
+    )
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one edition."), messages.WARNING)
+            return
+        edition = program_services.edition_make_current(edition=queryset.get())
+        self.log_change(request, edition, _("Made the current edition."))
+        self.message_user(
+            request, _("%(edition)s is the current edition now.") % {"edition": edition}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Prepare the next edition from this one"), permissions=["add"])
+    def prepare_next(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one edition."), messages.WARNING)
+            return None
+        return redirect(reverse("admin:program_edition_copy", args=[queryset.get().pk]))
+
+    def get_urls(self):
+        copy = path(
+            "<int:edition_id>/copy/", self.admin_site.admin_view(self.copy_view), name="program_edition_copy"
+        )
+        return [copy, *super().get_urls()]
+
+    def copy_view(self, request, edition_id: int):
+        """ "Prepare the next edition from this one": the form asks, `edition_copy` decides."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=edition_id)
+        form = EditionCopyForm(request.POST if request.method == "POST" else None, edition=edition)
+        if form.is_valid():
+            try:
+                copy = editions.edition_copy(edition=edition, **form.cleaned_data)
+            except DomainError as error:
+                form.add_refusal(error)
+            else:
+                self.log_addition(request, copy, _("Copied from %(edition)s.") % {"edition": edition})
+                self.message_user(
+                    request,
+                    _("%(edition)s is ready. Check its dates and texts, then make it current to publish it.")
+                    % {"edition": copy},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:program_edition_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Prepare the next edition from %(edition)s") % {"edition": edition},
+            "opts": self.model._meta,
+            "edition": edition,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/program/edition/copy.html", context)
 
 
 @admin.register(Organisation)
