@@ -45,7 +45,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from catering import selectors
-from catering.models import CateringOrder
+from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 from program.models import ConferenceDay, Edition, ProgramItem
 from registration.models import MALOPOLSKA, VOIVODESHIPS, Booking, DayAttendance, Registration
 
@@ -394,7 +394,8 @@ def catering_invoices(*, edition: Edition) -> Sheet:
 
 def funder_report(*, edition: Edition) -> list[Sheet]:
     """Participants (active registrations): all and from Małopolska, by organisation type and town,
-    and per day (registered, checked in)."""
+    per day (registered, checked in), and the Małopolska free tickets (granted, used). Anonymised
+    people count as they did: after an edition their registrations, days and claims stay."""
     active = Registration.objects.filter(edition=edition, status=Registration.Status.ACTIVE)
     from_region = Q(voivodeship=MALOPOLSKA)
     totals = active.aggregate(all=Count("pk"), region=Count("pk", filter=from_region))
@@ -445,6 +446,38 @@ def funder_report(*, edition: Edition) -> list[Sheet]:
             headers=[_("Day"), _("Registered"), region_name, _("Checked in")],
             rows=[[str(day), day.registered, day.region, day.checked_in] for day in days],
         ),
+        *_free_tickets(edition),
+    ]
+
+
+def _free_tickets(edition: Edition) -> list[Sheet]:
+    offer = CateringOffer.objects.filter(edition=edition).first()
+    if offer is None:
+        return []
+    claims = FreeTicketClaim.objects.filter(offer=offer, registration__status=Registration.Status.ACTIVE)
+    approved = Q(status=FreeTicketClaim.Status.APPROVED)
+    counts = claims.aggregate(
+        # distinct: the days' join gives a claim one row per day of the person.
+        granted=Count("pk", filter=approved, distinct=True),
+        used=Count(
+            "pk",
+            filter=approved
+            & Q(registration__days__day=offer.day_id, registration__days__checked_in_at__isnull=False),
+            distinct=True,
+        ),
+        waitlisted=Count("pk", filter=Q(status=FreeTicketClaim.Status.WAITLISTED), distinct=True),
+    )
+    return [
+        Sheet(
+            title=_("Free tickets"),
+            headers=[_("Figure"), _("Tickets")],
+            rows=[
+                [_("Quota"), offer.free_ticket_quota],
+                [_("Granted"), counts["granted"]],
+                [_("Used (checked in on the catering day)"), counts["used"]],
+                [_("On the waiting list"), counts["waitlisted"]],
+            ],
+        )
     ]
 
 

@@ -15,7 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from program.models import ConferenceDay, ProgramItem
+from program.models import ConferenceDay, Edition, ProgramItem
 from program.selectors import current_edition_or_404
 from registration import checkin, services
 from registration.errors import DomainError
@@ -41,13 +41,23 @@ def staff_only(permission: str):
 # --- dashboard (inside the admin) --------------------------------------------------------------
 
 
+def _reported_edition(request) -> Edition:
+    """The edition a report is for: `?edition=<id>`, or the current one (an id that is not one
+    is none: the current edition)."""
+    edition_id = id_param(request.GET.get("edition"))
+    if edition_id is None:
+        return current_edition_or_404()
+    return get_object_or_404(Edition, pk=edition_id)
+
+
 @permission_required("registration.view_registration", raise_exception=True)
 def dashboard(request):
-    edition = current_edition_or_404()
+    edition = _reported_edition(request)
     context = {
         **admin.site.each_context(request),
         "title": _("Dashboard: %(edition)s") % {"edition": edition},
         "dashboard": build_dashboard(edition),
+        "editions": list(Edition.objects.order_by("-number").only("pk", "number", "title", "starts_on")),
         "days": list(edition.days.all()),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
         "can_check_in": request.user.has_perm(CHECK_IN_PERMISSION),
@@ -195,7 +205,7 @@ def _file_format(file_format: str) -> str:
 
 @staff_only(EXPORT_PERMISSION)
 def item_export(request, item_id: int, file_format: str):
-    item = get_object_or_404(ProgramItem, pk=item_id, edition=current_edition_or_404())
+    item = get_object_or_404(ProgramItem, pk=item_id)
     return exports.sheet_response(
         exports.item_list(item=item), f"item-{item.slug}", _file_format(file_format)
     )
@@ -203,13 +213,13 @@ def item_export(request, item_id: int, file_format: str):
 
 @staff_only(EXPORT_PERMISSION)
 def funder_report(request):
-    edition = current_edition_or_404()
+    edition = _reported_edition(request)
     return exports.xlsx_response(exports.funder_report(edition=edition), f"funders-{edition.starts_on.year}")
 
 
 @staff_only(EXPORT_PERMISSION)
 def catering_export(request, file_format: str):
-    edition = current_edition_or_404()
+    edition = _reported_edition(request)
     return exports.sheet_response(
         exports.catering_list(edition=edition),
         f"catering-{edition.starts_on.year}",
@@ -219,7 +229,7 @@ def catering_export(request, file_format: str):
 
 @staff_only(EXPORT_PERMISSION)
 def invoice_export(request, file_format: str):
-    edition = current_edition_or_404()
+    edition = _reported_edition(request)
     return exports.sheet_response(
         exports.catering_invoices(edition=edition),
         f"catering-invoices-{edition.starts_on.year}",
@@ -241,8 +251,8 @@ def _active(edition):
 
 @staff_only(PRINT_LISTS_PERMISSION)
 def sign_in_sheet_day(request, day_id: int):
-    edition = current_edition_or_404()
-    day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
+    day = get_object_or_404(ConferenceDay.objects.select_related("edition"), pk=day_id)
+    edition = day.edition
     people = _active(edition).filter(days__day=day)
     pdf = printouts.sign_in_sheet_pdf(edition=edition, subject=str(day), registrations=people.iterator())
     return _pdf(pdf, f"sign-in-{day.date}")
@@ -250,8 +260,8 @@ def sign_in_sheet_day(request, day_id: int):
 
 @staff_only(PRINT_LISTS_PERMISSION)
 def sign_in_sheet_item(request, item_id: int):
-    edition = current_edition_or_404()
-    item = get_object_or_404(ProgramItem, pk=item_id, edition=edition)
+    item = get_object_or_404(ProgramItem.objects.select_related("edition"), pk=item_id)
+    edition = item.edition
     people = _active(edition).filter(bookings__item=item, bookings__status=Booking.Status.CONFIRMED)
     subject = f"{timezone.localtime(item.starts_at):%d.%m.%Y %H:%M} {item.title}"
     pdf = printouts.sign_in_sheet_pdf(edition=edition, subject=subject, registrations=people.iterator())
@@ -260,7 +270,7 @@ def sign_in_sheet_item(request, item_id: int):
 
 @staff_only(PRINT_LISTS_PERMISSION)
 def badges(request):
-    edition = current_edition_or_404()
+    edition = _reported_edition(request)
     people = _active(edition)
     if day := request.GET.get("day"):
         day_id = id_param(day)
