@@ -12,7 +12,8 @@ from .models import ConferenceDay, Edition, ProgramItem
 
 # "9:00–17:00", "9.00 - 17.00", "od 9:00 do 17:30", "9–17": a start and an end hour, minutes optional.
 HOURS = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:[-–—]|do|to)\s*(\d{1,2})(?:[:.](\d{2}))?")
-# SEQUENCE counts minutes from here: it grows whenever LAST-MODIFIED does, as calendar apps expect.
+# SEQUENCE counts seconds from here (a 32-bit number until 2088): it grows whenever LAST-MODIFIED
+# does, as calendar apps expect of an event that changed.
 SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
@@ -86,7 +87,7 @@ def _event(uid: str, summary: str, location: str, url: str, *changed: dt.datetim
     last_modified = max((moment for moment in changed if moment is not None), default=None)
     if last_modified is not None:
         event.add("last-modified", last_modified)
-        event.add("sequence", int((last_modified - SEQUENCE_EPOCH).total_seconds() // 60))
+        event.add("sequence", int((last_modified - SEQUENCE_EPOCH).total_seconds()))
     return event
 
 

@@ -165,7 +165,8 @@ def reminder_for(venue, first_day, second_day, language: str):
     first_day.save()
     seat = venue.items.get(slug="wizyta-kozlowka")
     full = venue.items.get(slug="sesja-10-lat-sieci-mal")
-    full.capacity, full.place = 1, "Sala Lustrzana"
+    # in both languages: the test may run with either active
+    full.capacity, full.place_pl, full.place_en = 1, "Sala Lustrzana", "Sala Lustrzana"
     full.save()
     sign_up(venue, [full])
     registration = attendees_services.sign_up(
