@@ -29,7 +29,8 @@ def change_form_data(response) -> dict:
     add(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        data.update({formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()})
+        management = formset.management_form
+        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
         for form in formset.forms:
             add(form)
     return data
