@@ -1,6 +1,8 @@
 """What each e-mail says. The outbox's worker calls `mail_message` at send time
 (settings.OUTBOX_MESSAGE_BUILDER); it is written in the person's language."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch, prefetch_related_objects
@@ -11,9 +13,23 @@ from django.utils.translation import gettext as _
 from catering.models import CateringOrder
 from catering.selectors import catering_for
 from outbox.models import OutgoingMail
-from program.models import ProgramItem
+from program import ical
+from program.models import ConferenceDay, Edition, ProgramItem
 from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
+
+from .selectors import registration_calendar
+
+# The mails that carry the person's program as files: the PDF ticket and the calendar (.ics).
+CALENDAR_KINDS = (
+    OutgoingMail.Kind.CONFIRMATION,
+    OutgoingMail.Kind.PROMOTION,
+    OutgoingMail.Kind.CHANGED,
+    OutgoingMail.Kind.REMINDER,
+    OutgoingMail.Kind.APPROVED,
+)
+CALENDAR_FILENAME = "my-program.ics"
+MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
@@ -68,17 +84,37 @@ def mail_context(outgoing: OutgoingMail, registration: Registration) -> dict:
         )
     if outgoing.kind == OutgoingMail.Kind.PROMOTION:
         context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
-    if (
-        outgoing.kind
-        in (
-            OutgoingMail.Kind.CONFIRMATION,
-            OutgoingMail.Kind.PROMOTION,
-            OutgoingMail.Kind.CHANGED,
-            OutgoingMail.Kind.APPROVED,
+    if outgoing.kind == OutgoingMail.Kind.REMINDER:
+        context.update(
+            reminder_context(registration, outgoing.context.get("day_id"), context["days"], bookings)
         )
-        and registration.has_ticket
-    ):
+    if outgoing.kind in CALENDAR_KINDS and registration.has_ticket:
         pdf = tickets.ticket_pdf(registration, bookings)
         filename = _("e-ticket") + f"-{registration.edition.number}.pdf"
-        context["attachments"] = [(filename, pdf, "application/pdf")]
+        context["attachments"] = [
+            (filename, pdf, "application/pdf"),
+            (CALENDAR_FILENAME, registration_calendar(registration), "text/calendar; method=PUBLISH"),
+        ]
     return context
+
+
+def reminder_context(
+    registration: Registration, day_id: int | None, days: list[DayAttendance], bookings: list[Booking]
+) -> dict:
+    """The reminder's day, the person's items on it (seats and waiting places), and the venue
+    with a link to it on the map."""
+    attendance = next((attendance for attendance in days if attendance.day_id == day_id), None)
+    day = attendance.day if attendance else ConferenceDay.objects.filter(pk=day_id).first()
+    edition = registration.edition
+    return {
+        "reminder_day": day,
+        "day_bookings": [booking for booking in bookings if day and booking.item.day == day.date],
+        "venue": ical.venue(edition),
+        "map_url": map_url(edition),
+    }
+
+
+def map_url(edition: Edition) -> str:
+    """A search on OpenStreetMap for the venue: its address (or its name) in the city."""
+    where = ", ".join(part for part in (edition.venue_address or edition.venue_name, edition.city) if part)
+    return MAP_SEARCH_URL + urlencode({"query": where})

@@ -4,12 +4,14 @@ import copy
 import hmac
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from catering.models import CateringOffer
 from common.local_copies import local_copies
-from program.models import Edition, ProgramItem
+from program import ical
+from program.models import Edition, Organisation, ProgramItem
 from registration.models import Booking, DayAttendance, Registration
 
 
@@ -32,6 +34,21 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     ):
         return None
     return registration
+
+
+def registration_calendar(registration: Registration) -> bytes:
+    """The person's calendar file: the days they come on and their confirmed items. Reads the
+    registration's days and bookings as prefetched (registration_for_manage, the e-mails), and the
+    items' hosts in one query."""
+    days, items = [], []
+    # A cancelled person's days stay for the counts, not in their calendar.
+    if registration.is_active:
+        days = [attendance.day for attendance in registration.days.all()]
+        items = [booking.item for booking in registration.bookings.all() if booking.is_confirmed]
+        prefetch_related_objects(items, Prefetch("hosts", queryset=Organisation.objects.order_by("name")))
+    return ical.calendar_for_person(
+        edition=registration.edition, days=days, items=items, base_url=settings.SITE_URL
+    )
 
 
 # A key of its own since the move to attendees: copies cached by the code before it pickled

@@ -15,7 +15,6 @@ from catering import selectors as catering_selectors
 from catering import services as catering_services
 from catering.errors import CateringError
 from catering.forms import CateringManageForm
-from program import ical
 from program.selectors import current_edition_or_404
 from registration import services, tickets
 from registration.errors import DomainError
@@ -323,9 +322,9 @@ def _no_ticket_yet(request, registration):
 @require_safe
 def my_calendar(request, public_id, token):
     registration = _registration_or_404(public_id, token)
-    items = [b.item for b in registration.bookings.all() if b.is_confirmed]
-    body = ical.calendar_for_items(registration.edition, items, request)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        selectors.registration_calendar(registration), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="my-program.ics"'
     return response
 

@@ -5,14 +5,20 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 from outbox.models import OutgoingMail
-from program.models import Edition, ProgramItem
+from program.models import ConferenceDay, Edition, ProgramItem
 from registration.checkin import day_counts
 from registration.models import Booking, Registration
+from registration.reminders import reminder_date
+
+# Mails the worker has still to send: the dashboard's "waiting to be sent".
+WAITING_STATES = [OutgoingMail.State.QUEUED, OutgoingMail.State.AWAITING_RETRY]
 
 
 @dataclass
@@ -31,6 +37,8 @@ class Section:
     title: str
     figures: list[Figure] = field(default_factory=list)
     slug: str = ""
+    # A sentence under the title (when the reminders go out).
+    note: str = ""
 
 
 @dataclass
@@ -148,6 +156,51 @@ def catering_sections(edition: Edition) -> list[Section]:
     return [catering, tickets]
 
 
+def reminder_section(edition: Edition, days: list[ConferenceDay]) -> Section:
+    """Per day, the reminders waiting to be sent and sent (one query), and the date they go out."""
+    reminders = OutgoingMail.objects.filter(kind=OutgoingMail.Kind.REMINDER, registration__edition=edition)
+    counts = {
+        row["day_id"]: row
+        for row in reminders.values(day_id=KT("context__day_id")).annotate(
+            waiting=Count("pk", filter=Q(state__in=WAITING_STATES)),
+            sent=Count("pk", filter=Q(state=OutgoingMail.State.SENT)),
+        )
+    }
+    section = Section(_("Reminders before each day"), slug="reminders")
+    kind = {"kind__exact": OutgoingMail.Kind.REMINDER}
+    for day in days:
+        mails = counts.get(str(day.pk), {"waiting": 0, "sent": 0})
+        section.figures += [
+            Figure(
+                _("%(day)s — reminders waiting to be sent") % {"day": day},
+                mails["waiting"],
+                _changelist(OutgoingMail, state__in=",".join(WAITING_STATES), **kind),
+            ),
+            Figure(
+                _("%(day)s — reminders sent") % {"day": day},
+                mails["sent"],
+                _changelist(OutgoingMail, state__exact=OutgoingMail.State.SENT, **kind),
+            ),
+        ]
+    if not edition.reminder_days_before:
+        section.note = _("This edition sends no reminders (see the edition's reminder days).")
+    elif days:
+        section.note = ngettext(
+            "Reminders go out %(count)d day before each day: %(dates)s.",
+            "Reminders go out %(count)d days before each day: %(dates)s.",
+            edition.reminder_days_before,
+        ) % {
+            "count": edition.reminder_days_before,
+            "dates": "; ".join(
+                _("on %(date)s for %(day)s")
+                # written as the days are (ConferenceDay.__str__), which the sentence names
+                % {"date": f"{reminder_date(day, edition):%d.%m.%Y}", "day": day}
+                for day in days
+            ),
+        }
+    return section
+
+
 def dashboard(edition: Edition) -> Dashboard:
     in_edition = {"edition__id__exact": edition.pk}
     statuses = Registration.objects.filter(edition=edition).aggregate(
@@ -185,7 +238,8 @@ def dashboard(edition: Edition) -> Dashboard:
             )
         )
     days = Section(_("Attendance per day"))
-    for day in day_counts(edition):
+    conference_days = day_counts(edition)
+    for day in conference_days:
         active_on_day = {"status__exact": Registration.Status.ACTIVE, "day": day.pk, **in_edition}
         days.figures += [
             Figure(
@@ -202,9 +256,7 @@ def dashboard(edition: Edition) -> Dashboard:
     mail_states = OutgoingMail.objects.filter(
         Q(registration__edition=edition) | Q(registration__isnull=True)
     ).aggregate(
-        queued=Count(
-            "pk", filter=Q(state__in=[OutgoingMail.State.QUEUED, OutgoingMail.State.AWAITING_RETRY])
-        ),
+        queued=Count("pk", filter=Q(state__in=WAITING_STATES)),
         failed=Count("pk", filter=Q(state=OutgoingMail.State.FAILED)),
     )
     mails = Section(
@@ -213,10 +265,7 @@ def dashboard(edition: Edition) -> Dashboard:
             Figure(
                 _("waiting to be sent"),
                 mail_states["queued"],
-                _changelist(
-                    OutgoingMail,
-                    state__in=",".join([OutgoingMail.State.QUEUED, OutgoingMail.State.AWAITING_RETRY]),
-                ),
+                _changelist(OutgoingMail, state__in=",".join(WAITING_STATES)),
             ),
             Figure(
                 _("failed"),
@@ -241,7 +290,7 @@ def dashboard(edition: Edition) -> Dashboard:
     extra = extra_sections(edition)
     return Dashboard(
         edition=edition,
-        sections=[registrations, days, mails, *extra],
+        sections=[registrations, days, reminder_section(edition, conference_days), mails, *extra],
         items=items,
         catering=any(section.slug == "catering" for section in extra),
     )

@@ -22,6 +22,7 @@ class OutgoingMail(models.Model):
         CATERING_RELEASED = "catering_released", _("Unpaid catering released")
         APPROVED = "approved", _("Registration approved")
         REJECTED = "rejected", _("Registration not accepted")
+        REMINDER = "reminder", _("Reminder before the day")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

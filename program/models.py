@@ -94,7 +94,18 @@ class Edition(models.Model):
         blank=True,
         help_text=_("Entrances, lifts, toilets, parking, induction loops, assistance dogs, interpreters."),
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("reminder days before each day"),
+        default=2,
+        help_text=_(
+            "This many days before each day of the edition, everybody registered for it gets a "
+            "reminder e-mail: their items, the venue with a map link, their ticket and a calendar "
+            "file. 0: no reminders."
+        ),
+    )
     is_current = models.BooleanField(_("current edition"), default=False)
+    # Calendar files carry it as LAST-MODIFIED, so calendar apps update the days' events.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EditionQuerySet.as_manager()
 
@@ -157,6 +168,7 @@ class ConferenceDay(models.Model):
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200, help_text=_("E.g. “Side events” or “Conference”."))
     hours = models.CharField(_("hours"), max_length=50, blank=True, help_text=_("E.g. 9:00–17:00."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("conference day")
@@ -252,6 +264,8 @@ class ProgramItem(models.Model):
             "What in this entry was assumed (time, capacity…) and needs the organisers' confirmation."
         ),
     )
+    # Not touched by the seat counters (saved with update_fields): it changes when organisers edit.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("program item")

@@ -49,7 +49,8 @@ def item_detail(request, slug: str):
 @require_safe
 def program_ics(request):
     edition = selectors.current_edition_or_404()
-    body = ical.calendar_for_items(edition, selectors.items_with_hosts(edition), request)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    body = ical.calendar_for_items(edition, selectors.items_with_hosts(edition), base_url)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="miejsca-otwarte-{edition.number}.ics"'
     return response

@@ -134,6 +134,8 @@ class DayAttendance(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="days")
     day = models.ForeignKey(ConferenceDay, on_delete=models.PROTECT, related_name="attendances")
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Set in the transaction that queues the reminder for the day (registration.reminders): once only.
+    reminder_queued_at = models.DateTimeField(_("reminder queued"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("attendance on a day")

@@ -321,7 +321,7 @@ class TestManagePage:
         assert "<svg" in page
         assert registration.email not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
 
-    def test_calendar_has_my_confirmed_items(self, client_pl, edition, visit):
+    def test_calendar_has_my_day_and_confirmed_items(self, client_pl, edition, first_day, visit):
         registration = sign_up(edition, [visit])
         body = client_pl.get(
             reverse(
@@ -330,7 +330,7 @@ class TestManagePage:
             )
         ).content
         events = Calendar.from_ical(body).walk("VEVENT")
-        assert [str(e["summary"]) for e in events] == [visit.title]
+        assert [str(e["summary"]) for e in events] == [f"MIEJSCA OTWARTE: {first_day.title}", visit.title]
 
     def test_download_and_delete_my_data(self, client_pl, edition, visit):
         registration = sign_up(edition, [visit], first_name="Grażyna")
@@ -366,7 +366,7 @@ def test_confirmation_mail_has_link_and_ticket(mailoutbox, edition, visit):
     assert registration.get_absolute_manage_url() in message.body
     html = message.alternatives[0][0]
     assert registration.get_absolute_manage_url() in html
-    assert [a[2] for a in message.attachments] == ["application/pdf"]
+    assert [a[2] for a in message.attachments] == ["application/pdf", "text/calendar; method=PUBLISH"]
     assert OutgoingMail.objects.get().state == OutgoingMail.State.SENT
 
 

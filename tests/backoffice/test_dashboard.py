@@ -1,10 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from backoffice.dashboard import dashboard
 from outbox.models import OutgoingMail
-from registration import checkin, services
+from registration import checkin, reminders, services
 from tests.factories import sign_up
+from tests.registration.test_reminders import noon
 
 
 def figures(board, *, catering=False) -> dict[str, int]:
@@ -44,6 +47,11 @@ class TestDashboard:
             f"Attendance per day: {first_day} — checked in": 1,
             f"Attendance per day: {second_day} — registered for the day": 2,
             f"Attendance per day: {second_day} — checked in": 1,
+            # none due yet: the edition is days away (test_reminders.py counts them)
+            f"Reminders before each day: {first_day} — reminders waiting to be sent": 0,
+            f"Reminders before each day: {first_day} — reminders sent": 0,
+            f"Reminders before each day: {second_day} — reminders waiting to be sent": 0,
+            f"Reminders before each day: {second_day} — reminders sent": 0,
             # 4 confirmations and 1 cancellation; a's confirmation failed
             "E-mails: waiting to be sent": 4,
             "E-mails: failed": 1,
@@ -91,3 +99,44 @@ class TestDashboard:
     def test_admin_index_links_to_the_dashboard(self, admin_client, edition):
         response = admin_client.get(reverse("admin:index"))
         assert reverse("admin_dashboard") in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestReminders:
+    def test_per_day_waiting_and_sent_and_the_date_they_go_out(
+        self, admin_client, edition, first_day, second_day
+    ):
+        both = sign_up(edition, days=[first_day, second_day])
+        sign_up(edition, days=[first_day])
+        sign_up(edition, days=[second_day])
+        reminders.reminders_send(now=noon(first_day.date, -1))  # both days due
+        OutgoingMail.objects.filter(kind=OutgoingMail.Kind.REMINDER, registration=both).update(
+            state=OutgoingMail.State.SENT
+        )
+
+        board = dashboard(edition)
+
+        section = next(section for section in board.sections if section.slug == "reminders")
+        assert {figure.label: figure.value for figure in section.figures} == {
+            f"{first_day} — reminders waiting to be sent": 1,
+            f"{first_day} — reminders sent": 1,
+            f"{second_day} — reminders waiting to be sent": 1,
+            f"{second_day} — reminders sent": 1,
+        }
+        assert section.note == (
+            "Reminders go out 2 days before each day: "
+            f"on {first_day.date - dt.timedelta(days=2):%d.%m.%Y} for {first_day}; "
+            f"on {second_day.date - dt.timedelta(days=2):%d.%m.%Y} for {second_day}."
+        )
+        sent = admin_client.get(section.figures[1].url).context["cl"].result_list
+        assert {mail.registration_id for mail in sent} == {both.pk}
+        page = admin_client.get(reverse("admin_dashboard")).content.decode()
+        assert '<p class="dash-note">Reminders go out 2 days before each day' in page
+
+    def test_an_edition_without_reminders_says_so(self, edition):
+        edition.reminder_days_before = 0
+        edition.save()
+
+        section = next(section for section in dashboard(edition).sections if section.slug == "reminders")
+
+        assert section.note == "This edition sends no reminders (see the edition's reminder days)."

@@ -104,3 +104,22 @@ def test_management_page(client, data, django_assert_max_num_queries):
     )
     with django_assert_max_num_queries(8):
         assert client.get(registration.get_manage_url()).status_code == 200
+
+
+def test_my_calendar(client, data, django_assert_max_num_queries):
+    # with the large data, five of the extra items (a minute apart, two hosts each)
+    items = list(data.items.filter(slug__startswith="extra-").order_by("starts_at")[:5])
+    registration = services.registration_create(
+        edition=data,
+        person=person(),
+        days=list(data.days.all()),
+        items=items or list(data.items.filter(capacity__isnull=False)[:1]),
+        consents=ALL_CONSENTS,
+    )
+    url = reverse(
+        "registration:calendar",
+        kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+    )
+    # the registration, its bookings with their items, its days, the items' hosts
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200

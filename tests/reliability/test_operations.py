@@ -162,7 +162,7 @@ def test_backup_restores_into_a_fresh_database_that_serves_the_site(edition, tmp
 
 # The management commands that must run on a schedule, and those run by hand or once per release.
 # A new command must be added to one of them (test_every_command_is_either_periodic_or_one_off).
-PERIODIC_COMMANDS = ("requeue_stale_mail", "catering_deadlines", "anonymise_editions")
+PERIODIC_COMMANDS = ("requeue_stale_mail", "catering_deadlines", "send_reminders", "anonymise_editions")
 ONE_OFF_COMMANDS = ("load_edition", "setup_roles", "mail_worker")
 PROJECT_APPS = ("program", "outbox", "registration", "catering", "attendees", "backoffice", "audit")
 
