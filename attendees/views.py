@@ -15,6 +15,7 @@ from catering import selectors as catering_selectors
 from catering import services as catering_services
 from catering.errors import CateringError
 from catering.forms import CateringManageForm
+from messaging.selectors import messages_sent_to
 from program import ical
 from program.selectors import current_edition_or_404
 from registration import services, tickets
@@ -237,6 +238,7 @@ def manage(request, public_id, token):
             and catering_summary.offer.paid_left > 0,
             "is_open": edition.is_registration_open(),
             "changes_closed": _changes_closed(edition),
+            "organisers_messages": messages_sent_to(registration),
         },
         status=400 if invalid else 200,
     )

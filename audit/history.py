@@ -23,6 +23,7 @@ import functools
 import simple_history
 from simple_history.manager import HistoryManager
 
+from messaging.models import Message
 from program.models import Edition, ProgramItem
 from registration.models import Booking, DayAttendance, Registration
 
@@ -48,3 +49,6 @@ register(ProgramItem)
 register(Registration, excluded_fields=["manage_token"])
 register(Booking)
 register(DayAttendance)
+# The organisers' messages: who sent what to whom, and when. Their recipients are not: each row is
+# written once with the message and never changed, so its history would be a copy of it.
+register(Message)

@@ -20,6 +20,7 @@ class OutgoingMail(models.Model):
         PAYMENT_REMINDER = "payment_reminder", _("Catering payment reminder")
         PAYMENT_RECEIVED = "payment_received", _("Catering payment received")
         CATERING_RELEASED = "catering_released", _("Unpaid catering released")
+        MESSAGE = "message", _("Message from the organisers")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

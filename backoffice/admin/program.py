@@ -2,15 +2,19 @@
 goes through registration.services."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from messaging.models import Message
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
 from registration import services
 from registration.errors import DomainError
 
 from ..params import date_param
+from ..permissions import WRITE_MESSAGES_PERMISSION
 from .support import refusal, refusals_as_messages
 
 
@@ -104,6 +108,24 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     readonly_fields = ["seats_taken", "waitlist_length"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["promote_next"]
+
+    def get_list_display(self, request):
+        if request.user.has_perm(WRITE_MESSAGES_PERMISSION):
+            return [*self.list_display, "write_to"]
+        return self.list_display
+
+    @admin.display(description=_("write to"))
+    def write_to(self, item: ProgramItem) -> str:
+        """Links to "Write to attendees" with the item's seated people or its waiting list chosen."""
+        if item.capacity is None:
+            return "—"
+        url = reverse("admin:messaging_message_add")
+        link = '<a href="{}?audience={}&amp;item={}">{}</a>'
+        return format_html(
+            f"{link} · {link}",
+            *(url, Message.Audience.SEATED, item.pk, _("seated")),
+            *(url, Message.Audience.WAITING, item.pk, _("waiting list")),
+        )
 
     @admin.display(boolean=True, description=_("to be confirmed"))
     def needs_confirmation(self, item: ProgramItem) -> bool:
