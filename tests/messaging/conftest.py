@@ -3,7 +3,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
 from backoffice.editions import edition_load
-
 from messaging.models import Message
 from messaging.services import message_send
 
