@@ -366,6 +366,10 @@ def my_data(request, public_id, token):
                 "created_at",
             )
         ),
+        "messages_from_the_organisers": [
+            {"sent": message.created_at, "subject": message.subject, "body": message.body}
+            for message in messages_sent_to(registration)
+        ],
     }
     response = JsonResponse(
         data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}

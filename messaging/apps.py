@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "messaging"
-    verbose_name = _("Messages to attendees")
+    verbose_name = _("Messages")

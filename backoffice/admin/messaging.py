@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,7 +35,7 @@ MAIL_FAILED = (OutgoingMail.State.FAILED, OutgoingMail.State.ABORTED)
 
 class RecipientInline(ReadOnlyInline):
     model = MessageRecipient
-    fields = ["registration", "email", "mail_state", "sent_at"]
+    fields = ["registration", "email", "mail_state"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -44,14 +45,13 @@ class RecipientInline(ReadOnlyInline):
     def email(self, recipient: MessageRecipient) -> str:
         return recipient.registration.email
 
-    @admin.display(description=_("state"))
+    @admin.display(description=_("e-mail's state"))
     def mail_state(self, recipient: MessageRecipient) -> str:
-        # No mail: the person's data was erased (registration_anonymise deletes their mails).
-        return recipient.mail.get_state_display() if recipient.mail else "—"
-
-    @admin.display(description=_("sent"))
-    def sent_at(self, recipient: MessageRecipient):
-        return recipient.mail.sent_at if recipient.mail else None
+        """The state, linked to the mail in the outbox (attempts, last error, send again)."""
+        if recipient.mail is None:  # the person's data was erased, and their mails with it
+            return "—"
+        url = reverse("admin:outbox_outgoingmail_change", args=[recipient.mail_id])
+        return format_html('<a href="{}">{}</a>', url, recipient.mail.get_state_display())
 
 
 @admin.register(Message)
