@@ -126,10 +126,8 @@ class TestWritePage:
         assert "0 sent, 2 waiting, 0 failed" in page
         assert first.email in page and second.email in page
         for recipient in message.recipients.all():  # each state links to the mail in the outbox
-            assert (
-                f'<a href="{reverse("admin:outbox_outgoingmail_change", args=[recipient.mail_id])}">Queued</a>'
-                in page
-            )
+            mail_page = reverse("admin:outbox_outgoingmail_change", args=[recipient.mail_id])
+            assert f'<a href="{mail_page}">Queued</a>' in page
 
     def test_the_send_button_twice_sends_once(self, organiser_client, edition, visit, waiting_list):
         preview = organiser_client.post(reverse(WRITE), form_data(audience="waiting", item=str(visit.pk)))
