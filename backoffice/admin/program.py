@@ -114,7 +114,7 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
             return [*self.list_display, "write_to"]
         return self.list_display
 
-    @admin.display(description=_("write to"))
+    @admin.display(description=_("write"))
     def write_to(self, item: ProgramItem) -> str:
         """Links to "Write to attendees" with the item's seated people or its waiting list chosen."""
         if item.capacity is None:
@@ -123,8 +123,8 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
         link = '<a href="{}?audience={}&amp;item={}">{}</a>'
         return format_html(
             f"{link} · {link}",
-            *(url, Message.Audience.SEATED, item.pk, _("seated")),
-            *(url, Message.Audience.WAITING, item.pk, _("waiting list")),
+            *(url, Message.Audience.SEATED, item.pk, _("to those with a seat")),
+            *(url, Message.Audience.WAITING, item.pk, _("to the waiting list")),
         )
 
     @admin.display(boolean=True, description=_("to be confirmed"))
