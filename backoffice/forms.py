@@ -121,6 +121,11 @@ class AnonymiseConfirmForm(forms.Form):
 # --- a person added by hand -----------------------------------------------------------------------
 
 
+def _item_label(item: ProgramItem) -> str:
+    """A limited item in the organisers' choices: its start, then its title."""
+    return f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item.title}"
+
+
 def _registration_field(name: str) -> forms.Field:
     return Registration._meta.get_field(name).formfield()
 
@@ -209,9 +214,7 @@ class AddPersonForm(PersonByHandForm):
         self.fields["items"].queryset = ProgramItem.objects.filter(
             edition=edition, capacity__isnull=False
         ).order_by("starts_at", "pk")
-        self.fields["items"].label_from_instance = lambda item: (
-            f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item.title}"
-        )
+        self.fields["items"].label_from_instance = _item_label
 
 
 class WalkInForm(PersonByHandForm):
@@ -231,10 +234,6 @@ class WalkInForm(PersonByHandForm):
 
 
 # --- a message to a group of attendees ------------------------------------------------------------
-
-
-def _item_label(item: ProgramItem) -> str:
-    return f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item.title}"
 
 
 class MessageForm(forms.Form):

@@ -128,6 +128,10 @@ class TestWritePage:
         for recipient in message.recipients.all():  # each state links to the mail in the outbox
             mail_page = reverse("admin:outbox_outgoingmail_change", args=[recipient.mail_id])
             assert f'<a href="{mail_page}">Queued</a>' in page
+        history = organiser_client.get(reverse("admin:messaging_message_history", args=[message.pk]))
+        assert history.status_code == 200
+        history_text = " ".join(re.sub(r"<[^>]+>", " ", history.content.decode()).split())
+        assert "Created organiser" in history_text
 
     def test_the_send_button_twice_sends_once(self, organiser_client, edition, visit, waiting_list):
         preview = organiser_client.post(reverse(WRITE), form_data(audience="waiting", item=str(visit.pk)))
