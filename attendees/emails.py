@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catering.models import CateringOrder
 from catering.selectors import catering_for
+from messaging.models import Message
 from outbox.models import OutgoingMail
 from program import ical
 from program.models import ConferenceDay, Edition, ProgramItem
@@ -33,16 +34,33 @@ MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
-    registration = None
-    if outgoing.registration_id is not None:
-        # Everything the mail shows about the person's registration, in this one query.
-        registration = (
-            Registration.objects.select_related("edition__catering__day")
-            .filter(pk=outgoing.registration_id)
-            .first()
-        )
+    return _mail(outgoing, _registration(outgoing.registration_id))
+
+
+def message_previews(*, message: Message, registration: Registration) -> dict[str, EmailMultiAlternatives]:
+    """The organisers' message, not sent yet, as `registration`'s person would get it in each
+    language (the back office's preview): built exactly as the mail the outbox sends."""
+    registration = _registration(registration.pk)
+    outgoing = OutgoingMail(registration=registration, kind=OutgoingMail.Kind.MESSAGE, to=registration.email)
+    previews = {}
+    for language, _name in settings.LANGUAGES:
+        registration.language = language  # this copy only, never saved
+        previews[language] = _mail(outgoing, registration, draft=message)
+    return previews
+
+
+def _registration(registration_id: int | None) -> Registration | None:
+    if registration_id is None:
+        return None
+    # Everything the mail shows about the person's registration, in this one query.
+    return Registration.objects.select_related("edition__catering__day").filter(pk=registration_id).first()
+
+
+def _mail(
+    outgoing: OutgoingMail, registration: Registration | None, draft: Message | None = None
+) -> EmailMultiAlternatives:
     with translation.override(registration.language if registration else settings.LANGUAGE_CODE):
-        context = mail_context(outgoing, registration)
+        context = mail_context(outgoing, registration, draft=draft)
         # One layout for every mail; the kind chooses the subject and the opening message.
         context["message_template"] = f"registration/emails/{outgoing.kind}_message.txt"
         subject = render_to_string(f"registration/emails/{outgoing.kind}_subject.txt", context)
@@ -57,8 +75,9 @@ def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
     return message
 
 
-def mail_context(outgoing: OutgoingMail, registration: Registration) -> dict:
-    """`registration` comes with the edition and its catering offer and day joined."""
+def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Message | None = None) -> dict:
+    """`registration` comes with the edition and its catering offer and day joined; `draft`, an
+    organisers' message not saved yet (the preview), else the mail's context names the message."""
     prefetch_related_objects(
         [registration],
         Prefetch("bookings", queryset=Booking.objects.select_related("item")),
@@ -82,6 +101,8 @@ def mail_context(outgoing: OutgoingMail, registration: Registration) -> dict:
             .filter(pk=outgoing.context["order_id"])
             .first()
         )
+    if outgoing.kind == OutgoingMail.Kind.MESSAGE:
+        context["message"] = draft or Message.objects.filter(pk=outgoing.context.get("message_id")).first()
     if outgoing.kind == OutgoingMail.Kind.PROMOTION:
         context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
     if outgoing.kind == OutgoingMail.Kind.REMINDER:

@@ -15,6 +15,7 @@ from catering import selectors as catering_selectors
 from catering import services as catering_services
 from catering.errors import CateringError
 from catering.forms import CateringManageForm
+from messaging.selectors import messages_sent_to
 from program.selectors import current_edition_or_404
 from registration import services, tickets
 from registration.errors import DomainError
@@ -236,6 +237,7 @@ def manage(request, public_id, token):
             and catering_summary.offer.paid_left > 0,
             "is_open": edition.is_registration_open(),
             "changes_closed": _changes_closed(edition),
+            "organisers_messages": messages_sent_to(registration),
         },
         status=400 if invalid else 200,
     )
@@ -372,6 +374,10 @@ def my_data(request, public_id, token):
                 "created_at",
             )
         ),
+        "messages_from_the_organisers": [
+            {"sent": message.created_at, "subject": message.subject, "body": message.body}
+            for message in messages_sent_to(registration)
+        ],
     }
     response = JsonResponse(
         data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}

@@ -12,10 +12,12 @@ is recorded. Admin actions also write Django's admin log with the user.
 
 Outgoing mail has no history: its row is its own log (state, attempts, last error, sent at), and
 a history row per queued and per sent mail doubled the writes of the two busiest paths, sign-up
-and the mail worker.
+and the mail worker. The organisers' messages are recorded when sent (the texts, the group, the
+user); their recipient rows are not (written once with the message, never changed).
 
 Anonymising a registration (RODO) blanks the personal columns of its history rows
-(audit.receivers, on registration.signals.registration_anonymised); its mails are deleted.
+(audit.receivers, on registration.signals.registration_anonymised); its mails are deleted. A
+message's row for the person stays, pointing at the blanked registration, without its mail.
 """
 
 import functools
@@ -23,6 +25,7 @@ import functools
 import simple_history
 from simple_history.manager import HistoryManager
 
+from messaging.models import Message
 from program.models import Edition, ProgramItem
 from registration.models import Booking, DayAttendance, Registration
 
@@ -48,3 +51,4 @@ register(ProgramItem)
 register(Registration, excluded_fields=["manage_token"])
 register(Booking)
 register(DayAttendance)
+register(Message)

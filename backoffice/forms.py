@@ -1,15 +1,18 @@
-"""The back office's own forms: the bank statement import, the admin actions that ask first, and
-a person added by hand (the admin's "Add a person", the door's walk-in)."""
+"""The back office's own forms: the bank statement import, the admin actions that ask first, a
+person added by hand (the admin's "Add a person", the door's walk-in), a move of a person's place,
+the next edition, and a message to a group."""
 
 import base64
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from attendees.forms import PersonChecks
 from catering.bank_statements import StatementFormat
 from catering.models import FreeTicketClaim
+from messaging.models import Message
 from program.models import ConferenceDay, ProgramItem
 from registration.errors import DomainError
 from registration.models import Consent, Registration
@@ -288,3 +291,100 @@ class EditionCopyForm(forms.Form):
         self.add_error(
             {"number_taken": "number", "starts_in_the_past": "starts_on"}[error.code], error.message
         )
+
+
+# --- a message to a group of attendees ------------------------------------------------------------
+
+
+class MessageForm(forms.Form):
+    """The page "Write to attendees": the group and the texts in both languages. messaging.services
+    decides (`message_draft` for the preview, `message_send`). The preview hands the count it showed
+    and a submission key on to the send button, so that what is sent is what was previewed, once."""
+
+    audience = forms.ChoiceField(label=_("To"), choices=Message.Audience.choices, widget=forms.RadioSelect)
+    day = forms.ModelChoiceField(
+        label=_("Day"),
+        queryset=ConferenceDay.objects.none(),
+        required=False,
+        help_text=_("For the people coming on a day."),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Program item"),
+        queryset=ProgramItem.objects.none(),
+        required=False,
+        help_text=_("For the people with a seat on an item or on its waiting list."),
+    )
+    registrations = forms.ModelMultipleChoiceField(
+        queryset=Registration.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    subject_pl = forms.CharField(
+        label=_("Subject in Polish"), max_length=Message._meta.get_field("subject").max_length
+    )
+    body_pl = forms.CharField(
+        label=_("Message in Polish"),
+        max_length=Message._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "The e-mail starts with “Hello” and the person's first name, and ends with their program "
+            "and the link to their registration."
+        ),
+    )
+    subject_en = forms.CharField(
+        label=_("Subject in English"), max_length=Message._meta.get_field("subject").max_length
+    )
+    body_en = forms.CharField(
+        label=_("Message in English"),
+        max_length=Message._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    expected_recipients = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    # Which field a refusal of messaging.services belongs to; the rest go above the form.
+    REFUSAL_FIELDS = {"day_required": "day", "item_required": "item"}
+    MESSAGE_FIELDS = (
+        "audience",
+        "day",
+        "item",
+        "registrations",
+        "subject_pl",
+        "subject_en",
+        "body_pl",
+        "body_en",
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].queryset = edition.days.order_by("date")
+        self.fields["item"].queryset = ProgramItem.objects.filter(
+            edition=edition, capacity__isnull=False
+        ).order_by("starts_at", "pk")
+        self.fields["item"].label_from_instance = _item_label
+        self.fields["registrations"].queryset = Registration.objects.filter(edition=edition)
+        selected = len(self["registrations"].value() or ())
+        choices = [
+            (value, label) for value, label in Message.Audience.choices if value != Message.Audience.SELECTED
+        ]
+        if selected:  # only when people were selected on the registration list
+            label = ngettext(
+                "The %(count)d person selected in the list",
+                "The %(count)d people selected in the list",
+                selected,
+            ) % {"count": selected}
+            choices.append((Message.Audience.SELECTED, label))
+        self.fields["audience"].choices = choices
+
+    def message(self) -> dict:
+        """The message's group and texts, as `message_draft` takes them."""
+        return {name: self.cleaned_data[name] for name in self.MESSAGE_FIELDS}
+
+    def sending(self) -> dict:
+        """What `message_send` takes besides the message: what the preview showed."""
+        return {
+            "expected_recipients": self.cleaned_data["expected_recipients"],
+            "submission_key": self.cleaned_data["submission_key"],
+        }
+
+    def add_refusal(self, error: DomainError) -> None:
+        field = self.REFUSAL_FIELDS.get(error.code)
+        self.add_error(field, error.message)

@@ -12,3 +12,5 @@ MARK_PAID_PERMISSION = "catering.change_cateringorder"
 # Adding a person by hand in the admin (a speaker, a guest): Organisers. The door adds walk-ins
 # with CHECK_IN_PERMISSION on the check-in page.
 ADD_PERSON_PERMISSION = "registration.add_registration"
+# Writing to a group of attendees (a mail to each): Organisers.
+WRITE_MESSAGES_PERMISSION = "messaging.add_message"

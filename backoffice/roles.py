@@ -10,7 +10,7 @@ from django.db import transaction
 from registration.models import Registration
 
 ORGANISERS, STAFF = "Organisers", "Staff"
-MANAGED_APPS = ("program", "registration", "catering", "outbox")
+MANAGED_APPS = ("program", "registration", "catering", "messaging", "outbox")
 CUSTOM_PERMISSIONS = {
     "export_registrations": "Can export registration lists",
     "check_in": "Can check people in at the door",

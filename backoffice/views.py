@@ -26,7 +26,12 @@ from . import exports, printouts
 from .dashboard import dashboard as build_dashboard
 from .forms import WalkInForm
 from .params import id_param
-from .permissions import CHECK_IN_PERMISSION, EXPORT_PERMISSION, PRINT_LISTS_PERMISSION
+from .permissions import (
+    CHECK_IN_PERMISSION,
+    EXPORT_PERMISSION,
+    PRINT_LISTS_PERMISSION,
+    WRITE_MESSAGES_PERMISSION,
+)
 
 
 def staff_only(permission: str):
@@ -61,6 +66,7 @@ def dashboard(request):
         "days": list(edition.days.all()),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
         "can_check_in": request.user.has_perm(CHECK_IN_PERMISSION),
+        "can_write_messages": request.user.has_perm(WRITE_MESSAGES_PERMISSION),
     }
     return render(request, "admin/dashboard.html", context)
 

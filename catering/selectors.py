@@ -39,6 +39,11 @@ def catering_for(registration: Registration) -> CateringSummary | None:
     return CateringSummary(offer=offer, order=order, claim=claim, payment=payment)
 
 
+def orders_awaiting_payment(edition: Edition):
+    """The paid meals whose transfer has not arrived yet (the organisers write to these buyers)."""
+    return CateringOrder.objects.filter(offer__edition=edition, status=CateringOrder.Status.AWAITING_PAYMENT)
+
+
 def catering_diet_counts(edition: Edition) -> dict[str, int]:
     """Meals per diet for the caterer: every held meal (paid, awaiting payment, free), all diets
     listed even at zero. The notes of "other" are in `catering_diet_notes`."""

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "outbox",
     "registration",
     "catering",
+    "messaging",
     "attendees",
     "backoffice",
     "audit",

@@ -23,6 +23,7 @@ class OutgoingMail(models.Model):
         APPROVED = "approved", _("Registration approved")
         REJECTED = "rejected", _("Registration not accepted")
         REMINDER = "reminder", _("Reminder before the day")
+        MESSAGE = "message", _("Message from the organisers")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from messaging.models import Message
 from program import services as program_services
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
 from registration import services
@@ -18,6 +20,7 @@ from registration.errors import DomainError
 from .. import editions
 from ..forms import EditionCopyForm
 from ..params import date_param
+from ..permissions import WRITE_MESSAGES_PERMISSION
 from .support import refusal, refusals_as_messages
 
 
@@ -177,6 +180,24 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     readonly_fields = ["seats_taken", "waitlist_length"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["promote_next"]
+
+    def get_list_display(self, request):
+        if request.user.has_perm(WRITE_MESSAGES_PERMISSION):
+            return [*self.list_display, "write_to"]
+        return self.list_display
+
+    @admin.display(description=_("write"))
+    def write_to(self, item: ProgramItem) -> str:
+        """Links to "Write to attendees" with the item's seated people or its waiting list chosen."""
+        if item.capacity is None:
+            return "—"
+        url = reverse("admin:messaging_message_add")
+        link = '<a href="{}?audience={}&amp;item={}">{}</a>'
+        return format_html(
+            f"{link} · {link}",
+            *(url, Message.Audience.SEATED, item.pk, _("to those with a seat")),
+            *(url, Message.Audience.WAITING, item.pk, _("to the waiting list")),
+        )
 
     @admin.display(boolean=True, description=_("to be confirmed"))
     def needs_confirmation(self, item: ProgramItem) -> bool:

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catering import services as catering_services
 from catering.models import CateringOrder, FreeTicketClaim
+from messaging.models import Message
 from program.models import ConferenceDay, ProgramItem
 from program.selectors import current_edition, current_edition_or_404
 from registration import services
@@ -41,6 +42,7 @@ from ..permissions import (
     DECIDE_CLAIMS_PERMISSION,
     EXPORT_PERMISSION,
     MARK_PAID_PERMISSION,
+    WRITE_MESSAGES_PERMISSION,
 )
 from .support import NoAddOrDelete, ReadOnlyInline, refusal, refusals_as_messages
 
@@ -310,6 +312,7 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "reject",
         "cancel",
         "send_manage_link",
+        "write_message",
         "approve_claims",
         "reject_claims",
         "mark_catering_paid",
@@ -344,6 +347,9 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
 
     def has_mark_paid_permission(self, request):
         return request.user.has_perm(MARK_PAID_PERMISSION)
+
+    def has_write_message_permission(self, request):
+        return request.user.has_perm(WRITE_MESSAGES_PERMISSION)
 
     @refusals_as_messages
     def changeform_view(self, request, *args, **kwargs):
@@ -425,6 +431,10 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             ngettext("%(count)d link queued.", "%(count)d links queued.", sent) % {"count": sent},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Write a message to the selected people"), permissions=["write_message"])
+    def write_message(self, request, queryset):
+        return self.admin_site.get_model_admin(Message).write_to_selection(request, queryset)
 
     # --- catering and the free Małopolska tickets ---
 

@@ -434,6 +434,7 @@ class TestPermissions:
             "",
             "cancel",
             "send_manage_link",
+            "write_message",
             "approve_claims",
             "reject_claims",
             "mark_catering_paid",

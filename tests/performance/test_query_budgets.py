@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from model_bakery import baker
 
+from messaging.services import message_send
 from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Booking, Registration
-from tests.factories import ALL_CONSENTS, forget_cached, person
+from tests.factories import ALL_CONSENTS, forget_cached, person, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,8 @@ def test_management_page(client, data, django_assert_max_num_queries):
         consents=ALL_CONSENTS,
         submission_key=None,
     )
-    with django_assert_max_num_queries(8):
+    # 9: the messages the organisers sent the person are one query of their own (none per message).
+    with django_assert_max_num_queries(9):
         assert client.get(registration.get_manage_url()).status_code == 200
 
 
@@ -123,3 +125,35 @@ def test_my_calendar(client, data, django_assert_max_num_queries):
     # the registration, its bookings with their items, its days, the items' hosts
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+# --- the organisers' messages (backoffice.admin.messaging) ---------------------------------------
+
+MESSAGE_TEXTS = {"subject_pl": "Temat", "subject_en": "Subject", "body_pl": "Treść.", "body_en": "Text."}
+
+
+def test_write_to_attendees_page(admin_client, data, django_assert_max_num_queries):
+    item = data.items.filter(capacity__isnull=False).first()
+    with django_assert_max_num_queries(6):
+        response = admin_client.get(
+            reverse("admin:messaging_message_add"), {"audience": "seated", "item": item.pk}
+        )
+    assert response.status_code == 200
+
+
+def test_write_to_attendees_preview(admin_client, data, django_assert_max_num_queries):
+    """Everyone registered: the count and names from one query, then the mail as the first of them
+    gets it, in each language (their catering is read once per language)."""
+    sign_up(data, [data.items.filter(capacity__isnull=False).first()])
+    form = {"audience": "everyone", **MESSAGE_TEXTS, "preview": "1"}
+    with django_assert_max_num_queries(12):
+        response = admin_client.post(reverse("admin:messaging_message_add"), form)
+    assert response.context["count"] == Registration.objects.count()
+
+
+def test_messages_sent(admin_client, data, django_assert_max_num_queries):
+    sign_up(data)
+    for _ in range(5):
+        message_send(edition=data, audience="everyone", sent_by=None, **MESSAGE_TEXTS)
+    with django_assert_max_num_queries(5):
+        assert admin_client.get(reverse("admin:messaging_message_changelist")).status_code == 200

@@ -36,6 +36,7 @@ OLD_LAYOUT = [
     ("audit", "0004_outgoing_mail_without_history"),
     ("catering", None),
     ("outbox", None),
+    ("messaging", None),  # came after the move, and needs the outbox's and registration's new layout
 ]
 MOVED_APPS = {label for label, _ in OLD_LAYOUT}
 # Moved content types: model → (old app, new app).
