@@ -23,6 +23,7 @@ message's row for the person stays, pointing at the blanked registration, withou
 import functools
 
 import simple_history
+from modeltranslation.translator import translator
 from simple_history.manager import HistoryManager
 
 from messaging.models import Message
@@ -45,8 +46,11 @@ def register(model, **options) -> None:
     simple_history.register(model, app="audit", history_manager=OnceBuiltHistoryManager, **options)
 
 
-register(Edition)
-register(ProgramItem)
+# A translated field's plain name (`title`) reads in the language active when the row is saved, so
+# a save in the other language looked like a change of text: the history keeps `title_pl` and
+# `title_en`, the texts themselves.
+register(Edition, excluded_fields=translator.get_options_for_model(Edition).get_field_names())
+register(ProgramItem, excluded_fields=translator.get_options_for_model(ProgramItem).get_field_names())
 # The management token is a password: it stays out of the history.
 register(Registration, excluded_fields=["manage_token"])
 register(Booking)

@@ -23,11 +23,23 @@ from .errors import EditionError
 
 
 def edition_load(
-    *, data: dict[str, Any], make_current: bool = True, upcoming: bool = False, now: dt.datetime | None = None
+    *,
+    data: dict[str, Any],
+    make_current: bool = True,
+    upcoming: bool = False,
+    fill_translations: bool = False,
+    now: dt.datetime | None = None,
 ) -> ProgramLoad:
-    """Create the edition from the file unless it is there; see program.services."""
+    """Create the edition from the file unless it is there; see program.services (the catering
+    offer has no translated texts to fill)."""
     with transaction.atomic():
-        loaded = edition_program_load(data=data, make_current=make_current, upcoming=upcoming, now=now)
+        loaded = edition_program_load(
+            data=data,
+            make_current=make_current,
+            upcoming=upcoming,
+            fill_translations=fill_translations,
+            now=now,
+        )
         if loaded.created and "catering" in data:
             catering_offer_load(edition=loaded.edition, spec=data["catering"], shift=loaded.shift)
     return loaded

@@ -74,8 +74,10 @@ def item_page(client, item: ProgramItem, language: str) -> str:
 
 
 def test_organiser_content_falls_back_to_polish_where_english_is_empty(client, upcoming_edition):
+    # As in an edition the organisers enter without English: the shipped one has it all.
     item = ProgramItem.objects.get(edition=upcoming_edition, slug="wizyta-swietlica-debniki")
-    assert item.title_en in (None, "")
+    item.title_en = ""
+    item.save()
 
     english = item_page(client, item, "en")
 

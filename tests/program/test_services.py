@@ -1,5 +1,6 @@
 import datetime as dt
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -135,3 +136,101 @@ def test_loading_another_edition_as_current_retires_the_previous_one(edition_202
     edition_load(data=data, now=now)
 
     assert list(Edition.objects.filter(is_current=True).values_list("number", flat=True)) == [8]
+
+
+def test_loader_writes_both_languages(edition_2023):
+    item = edition_2023.items.get(slug="sesja-krakowscy-sasiedzi")
+    day = edition_2023.days.order_by("date").first()
+    link = edition_2023.links.get(url="https://app.evenea.pl/event/miejsca-otwarte-krakow/")
+    role = edition_2023.roles.get(organisation__name="Województwo Małopolskie")
+
+    assert (edition_2023.subtitle_pl, edition_2023.subtitle_en) == (
+        "Rozmowy o przestrzeniach spotkań sąsiedzkich",
+        "Conversations about neighbourhood meeting places",
+    )
+    assert (item.title_pl, item.title_en) == (
+        "Krakowscy sąsiedzi lat 20. XXI wieku – w realu i na Facebooku",
+        "Kraków neighbours in the 2020s – in real life and on Facebook",
+    )
+    assert item.description_en == "Inspiration session: Open Places, open to change."
+    assert (day.title_pl, day.title_en) == ("Wydarzenia towarzyszące", "Side events")
+    assert (link.label_pl, link.label_en) == ("Zapisy w serwisie Evenea", "Sign-up on Evenea")
+    assert role.note_en == "The project receives financial support from Województwo Małopolskie."
+
+
+def without_english(data):
+    """The file as it was before it had English: loaded by sites set up then."""
+    if isinstance(data, dict):
+        return {key: without_english(value) for key, value in data.items() if not key.endswith("_en")}
+    if isinstance(data, list):
+        return [without_english(value) for value in data]
+    return data
+
+
+def english_titles(edition) -> dict[str, str | None]:
+    return dict(edition.items.values_list("slug", "title_en"))
+
+
+@pytest.fixture
+def polish_only_edition(edition_2023_data):
+    """The demo edition as an earlier version of the site loaded it (moved to the coming November)."""
+    return edition_load(data=without_english(edition_2023_data), upcoming=True).edition
+
+
+def test_an_edition_loaded_in_polish_only_keeps_its_texts_without_the_option(
+    polish_only_edition, edition_2023_data
+):
+    loaded = edition_load(data=edition_2023_data, upcoming=True)
+
+    assert (loaded.created, loaded.translations_filled) == (False, 0)
+    assert set(english_titles(polish_only_edition).values()) == {None}
+
+
+def test_filling_translations_writes_only_empty_english_beside_the_files_polish(
+    polish_only_edition, edition_2023_data
+):
+    typed = polish_only_edition.items.get(slug="wizyta-kozlowka")
+    typed.title_en = "Visit to Kozłówka (our own words)"  # an organiser typed it: it stays
+    typed.save()
+    rewritten = polish_only_edition.items.get(slug="inauguracja")
+    rewritten.title_pl = "Otwarcie konferencji"  # the file's English no longer translates it
+    rewritten.capacity = 300
+    rewritten.save()
+    before = counts()
+
+    loaded = edition_load(data=edition_2023_data, upcoming=True, fill_translations=True)
+
+    titles = english_titles(polish_only_edition)
+    assert titles["wizyta-kozlowka"] == "Visit to Kozłówka (our own words)"
+    assert titles["inauguracja"] is None
+    assert titles["wizyta-skawina"] == "Study visit: Centra Aktywności Kulturalnej"
+    assert [day.title_en for day in polish_only_edition.days.order_by("date")] == [
+        "Side events",
+        "Conference",
+    ]
+    assert loaded.edition.slogan_en == "Open Places, open to change"
+    # Of the 44 texts: all but the typed title and the rewritten one.
+    assert (loaded.created, loaded.translations_filled) == (False, 42)
+    rewritten.refresh_from_db()
+    assert (rewritten.title_pl, rewritten.capacity) == ("Otwarcie konferencji", 300)
+    assert counts() == before
+
+
+def test_filling_translations_twice_writes_nothing_the_second_time(polish_only_edition, edition_2023_data):
+    edition_load(data=edition_2023_data, upcoming=True, fill_translations=True)
+
+    assert (
+        edition_load(data=edition_2023_data, upcoming=True, fill_translations=True).translations_filled == 0
+    )
+
+
+def test_load_edition_command_fills_translations(polish_only_edition):
+    out = StringIO()
+
+    call_command("load_edition", "--fill-translations", stdout=out)
+
+    assert "is there already: 44 empty English texts filled in" in out.getvalue()
+    assert (
+        polish_only_edition.items.get(slug="inauguracja").title_en
+        == "Opening of the conference and networking"
+    )

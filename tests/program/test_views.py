@@ -73,7 +73,7 @@ def test_item_detail_shows_host_time_and_capacity(client, upcoming_edition):
 
     page = text(response)
     assert response.status_code == 200
-    assert "Wizyta studyjna: Świetlica Dębniki" in page
+    assert "Study visit: Świetlica Dębniki" in page
     assert "Fundacja Kocham Dębniki" in page
     assert f"{upcoming_edition.starts_on.day} November {upcoming_edition.starts_on.year}, 14:00" in page
     assert "17:00" in page

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from attendees.emails import mail_message
@@ -366,12 +367,19 @@ CHANGE_PAGE_PARAMETERS = ["_changelist_filters", "_popup"]
 
 
 def database_state() -> dict:
-    """Every row of every table but the sessions, to compare before and after."""
-    return {
-        model._meta.label: list(model._base_manager.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.app_label != "sessions"
-    }
+    """Every row of every table but the sessions, to compare before and after: every column, each
+    language of a translated text included. In one language: a request activates the visitor's,
+    and a translated field's plain name (`title`) reads in the active one."""
+    with translation.override("pl"):
+        return {
+            model._meta.label: list(
+                model._base_manager.order_by("pk").values_list(
+                    *(field.attname for field in model._meta.concrete_fields)
+                )
+            )
+            for model in apps.get_models()
+            if model._meta.app_label != "sessions"
+        }
 
 
 def url_names(patterns=None, namespace="") -> set[str]:

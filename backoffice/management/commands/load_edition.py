@@ -23,12 +23,20 @@ class Command(BaseCommand):
             help="Move the dates by whole years to the next occurrence and open registration now (demo).",
         )
         parser.add_argument(
+            "--fill-translations",
+            action="store_true",
+            help=(
+                "If the edition is there, write the file's English texts where its English is empty "
+                "and its Polish is still the file's; nothing else changes."
+            ),
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Delete the edition first, with its registrations, and load it afresh (demo data only).",
         )
 
-    def handle(self, *args, name, upcoming, reset, **options):
+    def handle(self, *args, name, upcoming, fill_translations, reset, **options):
         path = Path(name) if Path(name).suffix == ".json" else EDITIONS_DIR / f"{name}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -37,10 +45,14 @@ class Command(BaseCommand):
         if reset:
             deleted = edition_reset(number=data["edition"]["number"])
             self.stdout.write(f"Deleted the edition and its {deleted} registrations.")
-        loaded = edition_load(data=data, upcoming=upcoming)
+        loaded = edition_load(data=data, upcoming=upcoming, fill_translations=fill_translations)
         edition = loaded.edition
         if loaded.created:
             summary = f"Loaded {edition} with {edition.items.count()} program items"
+        elif fill_translations:
+            summary = (
+                f"{edition} is there already: {loaded.translations_filled} empty English texts filled in"
+            )
         else:
             summary = f"{edition} is there already and keeps its changes (--reset loads it afresh)"
         self.stdout.write(
