@@ -55,7 +55,7 @@ vnu: $(VNU_JAR)
 
 run: compilemessages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py load_edition --upcoming
+	$(DEV_ENV) $(PY) manage.py load_edition --upcoming --fill-translations
 	$(DEV_ENV) $(PY) manage.py setup_roles
 	@echo "Serving http://$(HOST):$(PORT)/ — the task worker prints queued e-mails here. Ctrl-C stops both."
 	export $(DEV_ENV); \

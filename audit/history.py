@@ -55,4 +55,4 @@ register(ProgramItem, excluded_fields=translator.get_options_for_model(ProgramIt
 register(Registration, excluded_fields=["manage_token"])
 register(Booking)
 register(DayAttendance)
-register(Message)
+register(Message, excluded_fields=translator.get_options_for_model(Message).get_field_names())

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0006_approval_and_over_capacity'),
+        ('audit', '0008_message_history'),
     ]
 
     operations = [
