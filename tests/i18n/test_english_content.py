@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import dateformat, translation
 from modeltranslation.translator import translator
 
+from messaging.models import Message
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, ProgramItem
 from tests.factories import sign_up
 
@@ -87,8 +88,14 @@ def calendar_texts(body: bytes) -> str:
     return "\n".join(parts)
 
 
+# Translated, but not part of an edition file: organisers write them in both languages on the form,
+# which requires both (messaging.services).
+NOT_IN_THE_EDITION_FILE = {Message}
+
+
 def test_every_model_with_translated_texts_is_checked(edition_2023):
-    assert set(translator.get_registered_models()) == set(rows_by_model(edition_2023))
+    registered = set(translator.get_registered_models()) - NOT_IN_THE_EDITION_FILE
+    assert registered == set(rows_by_model(edition_2023))
 
 
 def test_every_text_of_the_shipped_edition_has_its_english(edition_2023):
