@@ -210,9 +210,9 @@ def test_reminder_in_english(venue, first_day, second_day):
     ]
     calendar = Calendar.from_ical(message.attachments[1][1])
     assert [str(event["summary"]) for event in calendar.walk("VEVENT")] == [
-        f"MIEJSCA OTWARTE: {first_day.title}",
-        f"MIEJSCA OTWARTE: {second_day.title}",
-        seat.title,
+        f"MIEJSCA OTWARTE: {first_day.title_en}",
+        f"MIEJSCA OTWARTE: {second_day.title_en}",
+        seat.title_en,
     ]
 
 
