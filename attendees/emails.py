@@ -1,11 +1,15 @@
 """What each e-mail says. The outbox's worker calls `mail_message` at send time
 (settings.OUTBOX_MESSAGE_BUILDER); it is written in the person's language."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch, prefetch_related_objects
+from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from catering.models import CateringOrder
@@ -14,6 +18,16 @@ from outbox.models import OutgoingMail
 from program.models import ProgramItem
 from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
+from registration.selectors import place_in
+
+# The mails that carry the person's e-ticket (and, with it, where and when their items are now).
+TICKET_KINDS = (
+    OutgoingMail.Kind.CONFIRMATION,
+    OutgoingMail.Kind.PROMOTION,
+    OutgoingMail.Kind.CHANGED,
+    OutgoingMail.Kind.ITEM_CHANGED,
+)
+ITEM_KINDS = (OutgoingMail.Kind.PROMOTION, OutgoingMail.Kind.ITEM_CHANGED, OutgoingMail.Kind.ITEM_CANCELLED)
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
@@ -66,18 +80,49 @@ def mail_context(outgoing: OutgoingMail, registration: Registration) -> dict:
             .filter(pk=outgoing.context["order_id"])
             .first()
         )
-    if outgoing.kind == OutgoingMail.Kind.PROMOTION:
-        context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
-    if (
-        outgoing.kind
-        in (
-            OutgoingMail.Kind.CONFIRMATION,
-            OutgoingMail.Kind.PROMOTION,
-            OutgoingMail.Kind.CHANGED,
-        )
-        and registration.is_active
-    ):
+    if outgoing.kind in ITEM_KINDS:
+        item_id = outgoing.context.get("item_id")
+        context["item"] = ProgramItem.objects.filter(pk=item_id).first()
+        # The person's place on the item as it is when the mail goes out (they may have moved up).
+        context["booking"] = next((booking for booking in bookings if booking.item_id == item_id), None)
+    if outgoing.kind == OutgoingMail.Kind.ITEM_CHANGED:
+        context["changes"] = item_change_rows(outgoing.context.get("changes", {}))
+        context["clashes"] = [b.item for b in bookings if b.item_id in outgoing.context.get("clashes", [])]
+    if outgoing.kind == OutgoingMail.Kind.ITEM_CANCELLED:
+        context["had_seat"] = outgoing.context.get("had") == Booking.Status.CONFIRMED
+        context["reason"] = outgoing.context.get("reason", "")
+    if outgoing.kind in TICKET_KINDS and registration.is_active:
         pdf = tickets.ticket_pdf(registration, bookings)
         filename = _("e-ticket") + f"-{registration.edition.number}.pdf"
         context["attachments"] = [(filename, pdf, "application/pdf")]
     return context
+
+
+def item_change_rows(changes: dict) -> list[dict]:
+    """`registration.selectors.item_changes` as rows (what, before, now) in the active language and
+    the site's time zone: for the notice, and for the organiser's page that asks before sending it."""
+    language = translation.get_language()
+    rows = []
+    if "time" in changes:
+        (old_start, old_end), (new_start, new_end) = changes["time"]
+        rows.append((_("When"), _when(old_start, old_end), _when(new_start, new_end)))
+    if "place" in changes:
+        old, new = (place_in(place, language) for place in changes["place"])
+        if old != new:
+            rows.append((_("Place"), old, new))
+    if "address" in changes:
+        rows.append((_field_label("address"), *changes["address"]))
+    if "hosts" in changes:
+        rows.append((_field_label("hosts"), *(", ".join(names) for names in changes["hosts"])))
+    return [{"label": label, "old": old or "—", "new": new or "—"} for label, old, new in rows]
+
+
+def _when(starts_at: str, ends_at: str) -> str:
+    starts_at, ends_at = (
+        timezone.localtime(dt.datetime.fromisoformat(value)) for value in (starts_at, ends_at)
+    )
+    return f"{format_date(starts_at, 'l, j E Y, H:i')}–{format_date(ends_at, 'H:i')}"
+
+
+def _field_label(name: str) -> str:
+    return capfirst(ProgramItem._meta.get_field(name).verbose_name)

@@ -93,6 +93,21 @@ class CancelReasonForm(forms.Form):
     )
 
 
+class ItemCancelForm(forms.Form):
+    """Why a program item is cancelled; each of its people reads it in the notice."""
+
+    reason = forms.CharField(
+        label=_("Reason for cancellation"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. Every person with a seat or a waiting place is told that it is released, "
+            "with this reason."
+        ),
+    )
+
+
 class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"),
@@ -205,7 +220,7 @@ class AddPersonForm(PersonByHandForm):
         self.fields["notify"].initial = True
         self.fields["days"].queryset = edition.days.order_by("date")
         self.fields["items"].queryset = ProgramItem.objects.filter(
-            edition=edition, capacity__isnull=False
+            edition=edition, capacity__isnull=False, cancelled_at__isnull=True
         ).order_by("starts_at", "pk")
         self.fields["items"].label_from_instance = lambda item: (
             f"{timezone.localtime(item.starts_at):%d.%m %H:%M} {item.title}"

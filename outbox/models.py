@@ -20,6 +20,8 @@ class OutgoingMail(models.Model):
         PAYMENT_REMINDER = "payment_reminder", _("Catering payment reminder")
         PAYMENT_RECEIVED = "payment_received", _("Catering payment received")
         CATERING_RELEASED = "catering_released", _("Unpaid catering released")
+        ITEM_CHANGED = "item_changed", _("Program item changed")
+        ITEM_CANCELLED = "item_cancelled", _("Program item cancelled")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

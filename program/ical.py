@@ -26,5 +26,7 @@ def calendar_for_items(edition: Edition, items: Iterable[ProgramItem], request) 
         hosts = ", ".join(host.name for host in item.hosts.all())
         event.add("description", "\n\n".join(part for part in (hosts, item.description) if part))
         event.add("url", request.build_absolute_uri(item.get_absolute_url()))
+        if item.is_cancelled:  # calendars that imported the item strike it out
+            event.add("status", "CANCELLED")
         calendar.add_component(event)
     return calendar.to_ical()
