@@ -201,14 +201,14 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
             "address": cleaned["address"],
             "hosts": list(cleaned["hosts"]),
         }
-        if "_notify" not in request.POST and selectors.item_affected(item=obj):
-            raise AskFirst(self._notice_page(request, obj, new))
+        if "_notify" not in request.POST and (affected := selectors.item_affected(item=obj)):
+            raise AskFirst(self._notice_page(request, obj, new, affected))
         try:
             notified = services.item_change(
                 item=obj, **new, confirm_clashes="_confirm_clashes" in request.POST
             )
         except ItemChangeClash:  # someone's items changed since the page was shown: show it again
-            raise AskFirst(self._notice_page(request, obj, new)) from None
+            raise AskFirst(self._notice_page(request, obj, new, selectors.item_affected(item=obj))) from None
         except DomainError as error:
             raise refusal(obj, error) from error
         if notified:
@@ -223,9 +223,8 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
                 messages.SUCCESS,
             )
 
-    def _notice_page(self, request, obj, new) -> TemplateResponse:
+    def _notice_page(self, request, obj, new, affected) -> TemplateResponse:
         stored = ProgramItem.objects.get(pk=obj.pk)  # `obj` holds the form's new values already
-        affected = selectors.item_affected(item=stored)
         clashes = selectors.item_change_clashes(
             item=stored, starts_at=new["starts_at"], ends_at=new["ends_at"], affected=affected
         )
