@@ -19,7 +19,7 @@ from registration import selectors, services
 from registration.errors import DomainError, ItemChangeClash
 
 from ..forms import ItemCancelForm
-from ..params import date_param
+from ..params import date_param, id_param
 from .support import refusal, refusals_as_messages
 
 # What an item's people are told about when it changes (registration.services.item_change).
@@ -259,7 +259,7 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     def cancel_view(self, request, object_id):
         """ "Cancel this item": the page lists whom it concerns and asks for an optional reason;
         `item_cancel` releases every seat and waiting place and tells each person."""
-        item = get_object_or_404(ProgramItem, pk=object_id)
+        item = get_object_or_404(ProgramItem, pk=id_param(object_id))  # typed by hand: 404, not 500
         if not self.has_change_permission(request, item):
             raise PermissionDenied
         change_url = reverse("admin:program_programitem_change", args=[item.pk])

@@ -187,6 +187,10 @@ class TestCancel:
         assert staff_client.post(cancel_url(visit), {"reason": ""}).status_code == 403
         assert not ProgramItem.objects.get(pk=visit.pk).is_cancelled
 
+    @pytest.mark.parametrize("typed", ["abc", "0", "99999999999999999999", "1%00"])
+    def test_an_address_typed_by_hand_is_a_404(self, organiser_client, typed):
+        assert organiser_client.get(f"/admin/program/programitem/{typed}/cancel/").status_code == 404
+
     def test_the_list_shows_cancelled_items(self, organiser_client, visit):
         services.item_cancel(item=visit)
         response = organiser_client.get(reverse("admin:program_programitem_changelist"))
