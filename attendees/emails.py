@@ -1,13 +1,16 @@
 """What each e-mail says. The outbox's worker calls `mail_message` at send time
 (settings.OUTBOX_MESSAGE_BUILDER); it is written in the person's language."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch, prefetch_related_objects
+from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from catering.models import CateringOrder
@@ -18,8 +21,12 @@ from program import ical
 from program.models import ConferenceDay, Edition, ProgramItem
 from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
+from registration.selectors import place_in
 
 from .selectors import registration_calendar
+
+# The mails about one program item (the context names it).
+ITEM_KINDS = (OutgoingMail.Kind.PROMOTION, OutgoingMail.Kind.ITEM_CHANGED, OutgoingMail.Kind.ITEM_CANCELLED)
 
 # The mails that carry the person's program as files: the PDF ticket and the calendar (.ics).
 CALENDAR_KINDS = (
@@ -28,6 +35,7 @@ CALENDAR_KINDS = (
     OutgoingMail.Kind.CHANGED,
     OutgoingMail.Kind.REMINDER,
     OutgoingMail.Kind.APPROVED,
+    OutgoingMail.Kind.ITEM_CHANGED,
 )
 CALENDAR_FILENAME = "my-program.ics"
 MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
@@ -103,8 +111,17 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
         )
     if outgoing.kind == OutgoingMail.Kind.MESSAGE:
         context["message"] = draft or Message.objects.filter(pk=outgoing.context.get("message_id")).first()
-    if outgoing.kind == OutgoingMail.Kind.PROMOTION:
-        context["item"] = ProgramItem.objects.filter(pk=outgoing.context.get("item_id")).first()
+    if outgoing.kind in ITEM_KINDS:
+        item_id = outgoing.context.get("item_id")
+        context["item"] = ProgramItem.objects.filter(pk=item_id).first()
+        # The person's place on the item as it is when the mail goes out (they may have moved up).
+        context["booking"] = next((booking for booking in bookings if booking.item_id == item_id), None)
+    if outgoing.kind == OutgoingMail.Kind.ITEM_CHANGED:
+        context["changes"] = item_change_rows(outgoing.context.get("changes", {}))
+        context["clashes"] = [b.item for b in bookings if b.item_id in outgoing.context.get("clashes", [])]
+    if outgoing.kind == OutgoingMail.Kind.ITEM_CANCELLED:
+        context["had_seat"] = outgoing.context.get("had") == Booking.Status.CONFIRMED
+        context["reason"] = outgoing.context.get("reason", "")
     if outgoing.kind == OutgoingMail.Kind.REMINDER:
         context.update(
             reminder_context(registration, outgoing.context.get("day_id"), context["days"], bookings)
@@ -139,3 +156,33 @@ def map_url(edition: Edition) -> str:
     """A search on OpenStreetMap for the venue: its address (or its name) in the city."""
     where = ", ".join(part for part in (edition.venue_address or edition.venue_name, edition.city) if part)
     return MAP_SEARCH_URL + urlencode({"query": where})
+
+
+def item_change_rows(changes: dict) -> list[dict]:
+    """`registration.selectors.item_changes` as rows (what, before, now) in the active language and
+    the site's time zone: for the notice, and for the organiser's page that asks before sending it."""
+    language = translation.get_language()
+    rows = []
+    if "time" in changes:
+        (old_start, old_end), (new_start, new_end) = changes["time"]
+        rows.append((_("When"), _when(old_start, old_end), _when(new_start, new_end)))
+    if "place" in changes:
+        old, new = (place_in(place, language) for place in changes["place"])
+        if old != new:
+            rows.append((_("Place"), old, new))
+    if "address" in changes:
+        rows.append((_field_label("address"), *changes["address"]))
+    if "hosts" in changes:
+        rows.append((_field_label("hosts"), *(", ".join(names) for names in changes["hosts"])))
+    return [{"label": label, "old": old or "—", "new": new or "—"} for label, old, new in rows]
+
+
+def _when(starts_at: str, ends_at: str) -> str:
+    starts_at, ends_at = (
+        timezone.localtime(dt.datetime.fromisoformat(value)) for value in (starts_at, ends_at)
+    )
+    return f"{format_date(starts_at, 'l, j E Y, H:i')}–{format_date(ends_at, 'H:i')}"
+
+
+def _field_label(name: str) -> str:
+    return capfirst(ProgramItem._meta.get_field(name).verbose_name)

@@ -112,9 +112,9 @@ def _shared_sign_up_choices(key: str, edition: Edition, read_now: list) -> SignU
         choices = SignUpChoices(
             # No hosts: no page that lists these shows them, and a prefetch is one more query.
             items=list(
-                ProgramItem.objects.filter(edition=edition, capacity__isnull=False).order_by(
-                    "starts_at", "title"
-                )
+                ProgramItem.objects.filter(
+                    edition=edition, capacity__isnull=False, cancelled_at__isnull=True
+                ).order_by("starts_at", "title")
             ),
             # Not joined to the edition: its many translated texts are a slow row to read.
             offer=CateringOffer.objects.filter(edition=edition).select_related("day").first(),

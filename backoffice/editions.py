@@ -62,7 +62,8 @@ def edition_reset(*, number: int) -> int:
 def edition_copy(
     *, edition: Edition, number: int, starts_on: dt.date, now: dt.datetime | None = None
 ) -> Edition:
-    """Prepare the next edition from `edition`: its texts (both languages), days, program items,
+    """Prepare the next edition from `edition`: its texts (both languages), days, program items
+    (not the cancelled ones),
     organisations and links, and its catering offer with the free-ticket quota, every date moved
     to start on `starts_on`; no people, no seats taken. It is not current: nobody sees it or
     registers until the organisers check it and make it current (the registration dates are moved
@@ -89,7 +90,7 @@ def edition_copy(
             _copied(link, edition=copy)
         for role in edition.roles.all():
             _copied(role, edition=copy)
-        for item in edition.items.prefetch_related("hosts"):
+        for item in edition.items.filter(cancelled_at__isnull=True).prefetch_related("hosts"):
             new_item = _copied(item, edition=copy, **_moved(item, shift, "starts_at", "ends_at"))
             new_item.hosts.set(item.hosts.all())
         offer = CateringOffer.objects.filter(edition=edition).first()

@@ -110,6 +110,21 @@ class RejectRegistrationForm(forms.Form):
     )
 
 
+class ItemCancelForm(forms.Form):
+    """Why a program item is cancelled; each of its people reads it in the notice."""
+
+    reason = forms.CharField(
+        label=_("Reason for cancellation"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. Every person with a seat or a waiting place is told that it is released, "
+            "with this reason."
+        ),
+    )
+
+
 class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"),
@@ -227,7 +242,7 @@ class AddPersonForm(PersonByHandForm):
         self.fields["notify"].initial = True
         self.fields["days"].queryset = edition.days.order_by("date")
         self.fields["items"].queryset = ProgramItem.objects.filter(
-            edition=edition, capacity__isnull=False
+            edition=edition, capacity__isnull=False, cancelled_at__isnull=True
         ).order_by("starts_at", "pk")
         self.fields["items"].label_from_instance = _item_label
 
@@ -262,7 +277,7 @@ class MoveBookingForm(forms.Form):
     def __init__(self, *args, booking, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_item"].queryset = ProgramItem.objects.filter(
-            edition_id=booking.registration.edition_id, capacity__isnull=False
+            edition_id=booking.registration.edition_id, capacity__isnull=False, cancelled_at__isnull=True
         ).order_by("starts_at", "pk")
         self.fields["to_item"].initial = booking.item_id
         self.fields["to_item"].label_from_instance = _item_label

@@ -24,6 +24,8 @@ class OutgoingMail(models.Model):
         REJECTED = "rejected", _("Registration not accepted")
         REMINDER = "reminder", _("Reminder before the day")
         MESSAGE = "message", _("Message from the organisers")
+        ITEM_CHANGED = "item_changed", _("Program item changed")
+        ITEM_CANCELLED = "item_cancelled", _("Program item cancelled")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

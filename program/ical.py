@@ -122,4 +122,6 @@ def _item_event(edition: Edition, item: ProgramItem, base_url: str) -> Event:
     event.add("dtend", item.ends_at)
     hosts = ", ".join(host.name for host in item.hosts.all())
     event.add("description", "\n\n".join(part for part in (hosts, item.description) if part))
+    if item.is_cancelled:  # calendars that imported the item strike it out
+        event.add("status", "CANCELLED")
     return event

@@ -257,6 +257,9 @@ class ProgramItem(models.Model):
     # Kept by registration.services under a row lock; the check constraint is the last line of defence.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     waitlist_length = models.PositiveIntegerField(_("waiting list length"), default=0, editable=False)
+    # Set by registration.services.item_cancel, which releases every seat and waiting place; a
+    # cancelled item stays in the program, marked as such, and cannot be booked.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     assumptions = models.TextField(
         _("to be confirmed"),
         blank=True,
@@ -293,6 +296,10 @@ class ProgramItem(models.Model):
     @property
     def is_limited(self) -> bool:
         return self.capacity is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def seats_left(self) -> int | None:

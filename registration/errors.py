@@ -57,11 +57,27 @@ class RegistrationError(DomainError):
         "already_on_item": _("%(name)s already has a seat or a waiting place on “%(item)s”."),
         "booking_gone": _("This place has changed in the meantime: reload the page and try again."),
         "not_awaiting_approval": _("The registration of %(name)s is not awaiting approval."),
+        "item_cancelled": _("“%(item)s” has been cancelled."),
+        "item_ends_before_start": _("An item has to end after it starts."),
+        "item_change_clash": _(
+            "At the new time these people would have two items at once: %(names)s. "
+            "Nothing was changed: confirm the change to make it anyway."
+        ),
         "submission_reused": _(
             "This form has already been sent with another e-mail address. Nothing has been "
             "registered now: check your details below and send the form again."
         ),
     }
+
+
+class ItemChangeClash(RegistrationError):
+    """A change of an item's time would give people two items at the same time. `clashes` holds
+    them (`registration.selectors.Clash`); the organiser may confirm the change anyway."""
+
+    def __init__(self, clashes):
+        self.clashes = clashes
+        names = ", ".join(sorted({str(clash.registration) for clash in clashes}))
+        super().__init__("item_change_clash", names=names)
 
 
 class CheckInError(DomainError):

@@ -14,18 +14,27 @@ import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from outbox.models import OutgoingMail
 from outbox.services import mail_queue
-from program.models import ConferenceDay, Edition, ProgramItem
+from program.models import ConferenceDay, Edition, Organisation, ProgramItem
 from program.selectors import bump_program_version
 
 from . import locking, signals
-from .errors import RegistrationError
+from .errors import ItemChangeClash, LockBusy, RegistrationError
 from .models import Booking, Consent, DayAttendance, Registration
+from .selectors import (
+    Affected,
+    affected_from,
+    changes_concern,
+    item_affected,
+    item_change_clashes,
+    item_changes,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,16 +159,20 @@ def registration_create(
 
 
 def _bookable_items(edition: Edition, item_ids: Collection[int]) -> list[ProgramItem]:
-    """The chosen limited items of this edition, refusing unknown ones and time clashes."""
+    """The chosen limited items of this edition, refusing unknown, cancelled ones and time clashes."""
     item_ids = set(item_ids)
-    items = list(ProgramItem.objects.filter(edition=edition, pk__in=item_ids, capacity__isnull=False))
+    items = list(
+        ProgramItem.objects.filter(
+            edition=edition, pk__in=item_ids, capacity__isnull=False, cancelled_at__isnull=True
+        )
+    )
     if len(items) != len(item_ids):
         raise RegistrationError("unknown_item")
     return _check_bookable(edition, items)
 
 
 def _check_bookable(edition: Edition, items: Collection[ProgramItem]) -> list[ProgramItem]:
-    if any(item.edition_id != edition.pk or item.capacity is None for item in items):
+    if any(item.edition_id != edition.pk or item.capacity is None or item.is_cancelled for item in items):
         raise RegistrationError("unknown_item")
     check_clashes(items)
     return list(items)
@@ -200,9 +213,9 @@ def _take_places(
     if not items:
         return []
     bookings = []
-    counters = locking.lock_items(items, "pk", "seats_taken", "capacity", "waitlist_length")
-    for item_id, seats_taken, capacity, waitlist_length in counters:
-        if capacity is None:  # made unlimited since the caller read it
+    counters = locking.lock_items(items, "pk", "seats_taken", "capacity", "waitlist_length", "cancelled_at")
+    for item_id, seats_taken, capacity, waitlist_length, cancelled_at in counters:
+        if capacity is None or cancelled_at is not None:  # made unlimited or cancelled since read
             raise RegistrationError("unknown_item")
         booking = Booking(registration=registration, item=items[item_id])
         if seats_taken < capacity:
@@ -577,3 +590,100 @@ def registration_reject(
         registration = _cancel(registration, now=now, notify=False, reason=reason)
         mail_queue(registration=registration, kind=OutgoingMail.Kind.REJECTED)
     return registration
+
+
+def _lock_item_with_people(item: ProgramItem) -> tuple[ProgramItem, Affected, set[int]]:
+    """Rank 1, then 2: the registrations that hold a seat or a waiting place on the item, then
+    the item; its bookings are read after both. Returns the locked item, its people, and the
+    registrations locked (someone who signed up between the two locks holds a booking too, but
+    not a lock: the caller decides whether that matters)."""
+    holders = Booking.objects.filter(item_id=item.pk).values_list("registration_id", flat=True)
+    locked_people = {registration.pk for registration in locking.lock_registrations(holders)}
+    [locked] = locking.lock_items([item.pk])
+    return locked, item_affected(item=locked), locked_people
+
+
+def item_change(
+    *,
+    item: ProgramItem,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: Mapping[str, str],
+    address: str,
+    hosts: Collection[Organisation],
+    confirm_clashes: bool = False,
+) -> Affected:
+    """Change what an item's people care about: its time, place (`place`: the text in each
+    language), address or hosts. Each person holding a seat or a waiting place is sent a notice
+    with the old and the new values; nothing is sent when none of them changed. Returns the
+    people notified.
+
+    A new time that overlaps another item one of its people holds is refused (`ItemChangeClash`,
+    listing them) unless `confirm_clashes`: then it is made anyway and their notice says which
+    of their items now overlap (the management page asks them to choose one)."""
+    if ends_at <= starts_at:
+        raise RegistrationError("item_ends_before_start")
+    with transaction.atomic():
+        locked, affected, locked_people = _lock_item_with_people(item)
+        changes = item_changes(
+            item=locked, starts_at=starts_at, ends_at=ends_at, place=place, address=address, hosts=hosts
+        )
+        if not changes:
+            return Affected(seated=[], waiting=[])
+        if {booking.registration_id for booking in affected.bookings} - locked_people:
+            # Someone signed up between the two locks: their other items may be changing right
+            # now, unlocked, so the clashes read below could be stale. Rare; the organiser retries.
+            raise LockBusy()
+        clashes = []
+        if "time" in changes:
+            clashes = item_change_clashes(
+                item=locked, starts_at=starts_at, ends_at=ends_at, affected=affected
+            )
+        if clashes and not confirm_clashes:
+            raise ItemChangeClash(clashes)
+        locked.starts_at, locked.ends_at, locked.address = starts_at, ends_at, address.strip()
+        for code, text in changes.get("place", [{}, {}])[1].items():
+            setattr(locked, f"place_{code}", text)
+        locked.save(update_fields=["starts_at", "ends_at", "address", *_translated("place")])
+        if "hosts" in changes:
+            locked.hosts.set(hosts)
+        notified = []
+        for booking in affected.bookings:
+            if not changes_concern(changes, booking.registration.language):
+                continue
+            overlapping = [c.other.item_id for c in clashes if c.registration.pk == booking.registration_id]
+            context = {"item_id": locked.pk, "changes": changes, "clashes": overlapping}
+            mail_queue(
+                registration=booking.registration, kind=OutgoingMail.Kind.ITEM_CHANGED, context=context
+            )
+            notified.append(booking)
+    return affected_from(notified)
+
+
+def _translated(name: str) -> list[str]:
+    return [name, *(f"{name}_{code}" for code, _name in settings.LANGUAGES)]
+
+
+def item_cancel(*, item: ProgramItem, reason: str = "", now: dt.datetime | None = None) -> Affected:
+    """Cancel an item: every seat and waiting place on it is released (nobody moves up: there is
+    nothing to move up to), each of its people is told, with the organiser's `reason` if given,
+    and the item stays in the program marked cancelled, never bookable again. Returns the people
+    told. A cancelled item is not brought back here: organisers add a new one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Someone who signed up between the two locks is released and told like everybody else:
+        # their booking is read after the item's lock, and a sign-up after it is refused.
+        locked, affected, _locked_people = _lock_item_with_people(item)
+        if locked.is_cancelled:
+            raise RegistrationError("item_cancelled", item=locked.title)
+        Booking.objects.filter(pk__in=[booking.pk for booking in affected.bookings]).delete()
+        locked.seats_taken = locked.waitlist_length = 0
+        locked.cancelled_at = now
+        locked.save(update_fields=["seats_taken", "waitlist_length", "cancelled_at"])
+        _seats_changed()
+        for booking in affected.bookings:
+            context = {"item_id": locked.pk, "had": booking.status, "reason": reason.strip()}
+            mail_queue(
+                registration=booking.registration, kind=OutgoingMail.Kind.ITEM_CANCELLED, context=context
+            )
+    return affected

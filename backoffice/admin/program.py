@@ -1,6 +1,8 @@
-"""Editions, their days, organisations and program items in the back office. An item's capacity
-goes through registration.services."""
+"""Editions, their days, organisations and program items in the back office. An item's capacity,
+its time, place and hosts (which its people are told about) and its cancellation go through
+registration.services."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -8,20 +10,26 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from attendees.emails import item_change_rows
 from messaging.models import Message
 from program import services as program_services
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
-from registration import services
-from registration.errors import DomainError
+from registration import selectors, services
+from registration.errors import DomainError, ItemChangeClash
 
 from .. import editions
-from ..forms import EditionCopyForm
-from ..params import date_param
+from ..forms import EditionCopyForm, ItemCancelForm
+from ..params import date_param, id_param
 from ..permissions import WRITE_MESSAGES_PERMISSION
 from .support import refusal, refusals_as_messages
+
+# What an item's people are told about when it changes (registration.services.item_change).
+PLACE_FIELDS = [f"place_{code}" for code, _name in settings.LANGUAGES]
+NOTICE_FIELDS = {"starts_at", "ends_at", "address", "hosts", *PLACE_FIELDS}
 
 
 class EditionLinkInline(TranslationTabularInline):
@@ -171,13 +179,14 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
         "seats_free",
         "waitlist_length",
         "needs_confirmation",
+        "is_cancelled",
     ]
     list_editable = ["capacity"]
     list_filter = ["edition", DayFilter, "kind", NeedsConfirmationFilter]
     search_fields = ["title", "description", "place", "hosts__name"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["hosts"]
-    readonly_fields = ["seats_taken", "waitlist_length"]
+    readonly_fields = ["seats_taken", "waitlist_length", "cancelled_at"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["promote_next"]
 
@@ -203,6 +212,10 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     def needs_confirmation(self, item: ProgramItem) -> bool:
         return bool(item.assumptions)
 
+    @admin.display(boolean=True, description=_("cancelled"))
+    def is_cancelled(self, item: ProgramItem) -> bool:
+        return item.is_cancelled
+
     @admin.display(description=_("free"))
     def seats_free(self, item: ProgramItem) -> int | None:
         return item.seats_left
@@ -216,16 +229,24 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     @refusals_as_messages
     def changeform_view(self, request, *args, **kwargs):
-        return super().changeform_view(request, *args, **kwargs)
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except AskFirst as ask:  # raised inside the save's transaction: nothing was saved
+            return ask.page
 
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
+        # First the change its people are told about: it locks them, then the item (the order
+        # of docs/locking.md), so nothing below may lock the item before it.
+        if NOTICE_FIELDS & set(form.changed_data):
+            self._change_with_notices(request, obj, form)
         # Only the edited columns: a full save would write back counters read before the edit.
         fields = [
             name
             for name in form.changed_data
             if name != "capacity"
+            and name not in NOTICE_FIELDS
             and getattr(obj._meta.get_field(name), "concrete", False)
             and not obj._meta.get_field(name).many_to_many
         ]
@@ -256,3 +277,112 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
                 % {"person": booking.registration, "item": item},
                 messages.SUCCESS,
             )
+
+    def _change_with_notices(self, request, obj, form) -> None:
+        """Time, place, address or hosts: with people on the item, the organiser first sees what
+        changes and whom the notice goes to (and who would get two items at once); the form is
+        posted again with `_notify` (and `_confirm_clashes`) to save."""
+        cleaned = form.cleaned_data
+        new = {
+            "starts_at": cleaned["starts_at"],
+            "ends_at": cleaned["ends_at"],
+            "place": {name.removeprefix("place_"): cleaned.get(name) or "" for name in PLACE_FIELDS},
+            "address": cleaned["address"],
+            "hosts": list(cleaned["hosts"]),
+        }
+        if "_notify" not in request.POST and (affected := selectors.item_affected(item=obj)):
+            raise AskFirst(self._notice_page(request, obj, new, affected))
+        try:
+            notified = services.item_change(
+                item=obj, **new, confirm_clashes="_confirm_clashes" in request.POST
+            )
+        except ItemChangeClash:  # someone's items changed since the page was shown: show it again
+            raise AskFirst(self._notice_page(request, obj, new, selectors.item_affected(item=obj))) from None
+        except DomainError as error:
+            raise refusal(obj, error) from error
+        if notified:
+            self.message_user(
+                request,
+                ngettext(
+                    "A notice of the change was queued for %(count)d person.",
+                    "A notice of the change was queued for %(count)d people.",
+                    len(notified),
+                )
+                % {"count": len(notified)},
+                messages.SUCCESS,
+            )
+
+    def _notice_page(self, request, obj, new, affected) -> TemplateResponse:
+        stored = ProgramItem.objects.get(pk=obj.pk)  # `obj` holds the form's new values already
+        clashes = selectors.item_change_clashes(
+            item=stored, starts_at=new["starts_at"], ends_at=new["ends_at"], affected=affected
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Tell the people of this item about the change?"),
+            "opts": self.model._meta,
+            "original": stored,
+            "changes": item_change_rows(selectors.item_changes(item=stored, **new)),
+            "affected": affected,
+            "clashes": clashes,
+            # The form as posted goes back with the answer (the page has its own CSRF token).
+            "posted": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name != "csrfmiddlewaretoken"
+                for value in values
+            ],
+        }
+        return TemplateResponse(request, "admin/program/programitem/notice_confirmation.html", context)
+
+    # --- cancelling an item ---
+
+    def get_urls(self):
+        cancel = path(
+            "<path:object_id>/cancel/",
+            self.admin_site.admin_view(self.cancel_view),
+            name="program_programitem_cancel",
+        )
+        return [cancel, *super().get_urls()]
+
+    def cancel_view(self, request, object_id):
+        """ "Cancel this item": the page lists whom it concerns and asks for an optional reason;
+        `item_cancel` releases every seat and waiting place and tells each person."""
+        item = get_object_or_404(ProgramItem, pk=id_param(object_id))  # typed by hand: 404, not 500
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        change_url = reverse("admin:program_programitem_change", args=[item.pk])
+        form = ItemCancelForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                affected = services.item_cancel(item=item, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                self.message_user(request, refusal(item, error).text, messages.ERROR)
+                return redirect(change_url)
+            text = ngettext(
+                "Cancelled; %(count)d person was told and their place released.",
+                "Cancelled; %(count)d people were told and their places released.",
+                len(affected),
+            ) % {"count": len(affected)}
+            self.log_change(request, item, text)
+            self.message_user(request, f"“{item}”: {text}", messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel this item"),
+            "opts": self.model._meta,
+            "original": item,
+            "affected": selectors.item_affected(item=item),
+            "form": form,
+            "change_url": change_url,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/program/programitem/cancel.html", context)
+
+
+class AskFirst(Exception):
+    """The save stops to ask the organiser (`page`); the admin's transaction rolls back."""
+
+    def __init__(self, page: TemplateResponse):
+        self.page = page
+        super().__init__("ask first")

@@ -189,7 +189,9 @@ def test_reminder_in_english(venue, first_day, second_day):
     assert message.subject == "Reminder: MIEJSCA OTWARTE on 29 November"
     body = message.body
     assert body.startswith("Hello Łucja,\n\nsee you soon at MIEJSCA OTWARTE: you are registered for")
-    assert f"{first_day.date:%A}, 29 November {first_day.date.year} — {first_day.title_en}, 10:00–21:00" in body
+    assert (
+        f"{first_day.date:%A}, 29 November {first_day.date.year} — {first_day.title_en}, 10:00–21:00" in body
+    )
     assert "Your items that day:" in body
     assert (
         f"{timezone.localtime(seat.starts_at):%H:%M}–{timezone.localtime(seat.ends_at):%H:%M} {seat.title_en}"
