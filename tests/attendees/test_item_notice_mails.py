@@ -67,23 +67,28 @@ class TestItemChanged:
         )
         message = notice(in_language(seated, "en"), OutgoingMail.Kind.ITEM_CHANGED)
 
-        assert message.subject == f"Program change: {visit.title}"
-        assert f"the organisers have changed “{visit.title}”, which you signed up for:" in message.body
+        assert message.subject == f"Program change: {visit.title_en}"
+        assert f"the organisers have changed “{visit.title_en}”, which you signed up for:" in message.body
         old_when = f"{old:%A}, {old.day} {old:%B %Y, %H:%M}–{timezone.localtime(visit.ends_at):%H:%M}"
         assert f"– When: {old_when} → {new:%A}, 29 November {new.year}, 15:30–17:00" in message.body
-        assert f"– Place: {visit.place_pl} → Room B" in message.body
+        assert f"– Place: {visit.place_en} → Room B" in message.body
         assert "Your seat stays yours." in message.body
         html = message.alternatives[0][0]
         assert "<br>– Place: " in html and "→ Room B" in html
         # The updated ticket goes with it.
-        assert [attachment[2] for attachment in message.attachments] == ["application/pdf"]
+        # The ticket and the updated calendar.
+        assert [attachment[2] for attachment in message.attachments] == [
+            "application/pdf",
+            "text/calendar; method=PUBLISH",
+        ]
 
     def test_polish_for_a_person_on_the_waiting_list(self, visit, moved):
         _seated, waiting = moved
         message = notice(waiting, OutgoingMail.Kind.ITEM_CHANGED)  # Polish: the default
 
-        assert message.subject == f"Zmiana w programie: {visit.title}"
-        assert f"Organizatorzy zmienili punkt programu „{visit.title}”, na który masz zapis:" in message.body
+        assert message.subject == f"Zmiana w programie: {visit.title_pl}"
+        opening = f"Organizatorzy zmienili punkt programu „{visit.title_pl}”, na który masz zapis:"
+        assert opening in message.body
         assert "– Kiedy: " in message.body
         assert f", 29 listopada {visit.starts_at.year}, 15:30–17:00\n" in message.body
         assert f"– Miejsce: {visit.place_pl} → Sala B" in message.body
@@ -96,7 +101,7 @@ class TestItemChanged:
 
         message = notice(person, OutgoingMail.Kind.ITEM_CHANGED)
         assert (
-            f"It now overlaps “{evening.title}”, which you also signed up for: please keep only one "
+            f"It now overlaps “{evening.title_en}”, which you also signed up for: please keep only one "
             "of them through the link below."
         ) in message.body
 
@@ -130,12 +135,13 @@ class TestItemCancelled:
         to_seated = notice(seated, OutgoingMail.Kind.ITEM_CANCELLED)
         to_waiting = notice(waiting, OutgoingMail.Kind.ITEM_CANCELLED)
 
-        assert to_seated.subject == f"{subject}{visit.title}"
+        title = getattr(visit, f"title_{language}")
+        assert to_seated.subject == f"{subject}{title}"
         assert seat in to_seated.body and place not in to_seated.body
         assert place in to_waiting.body
         assert f"{reason}Przewodnik zachorował" in to_seated.body
         # The item is gone from the person's program at the foot of the mail.
-        assert f"{visit.title}:" not in to_seated.body
+        assert f"{title}:" not in to_seated.body
 
     def test_without_a_reason_none_is_mentioned(self, visit, seated_and_waiting):
         seated = in_language(seated_and_waiting[0], "en")

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from outbox.models import OutgoingMail
 from program.models import Organisation, ProgramItem
@@ -88,7 +89,7 @@ class TestItemChange:
 
         changes = OutgoingMail.objects.filter(kind=CHANGED).first().context["changes"]
         assert changes == {
-            "place": [{"pl": visit.place_pl, "en": ""}, {"pl": "Sala B", "en": "Room B"}],
+            "place": [{"pl": visit.place_pl, "en": visit.place_en}, {"pl": "Sala B", "en": "Room B"}],
             "address": [visit.address, "ul. Długa 1"],
             "hosts": [old_hosts, ["Fundacja Nowa"]],
         }
@@ -208,9 +209,10 @@ class TestItemCancel:
 
     def test_cancelling_twice_is_refused(self, visit):
         services.item_cancel(item=visit)
-        with pytest.raises(RegistrationError) as error:
+        with translation.override("en"), pytest.raises(RegistrationError) as error:
             services.item_cancel(item=visit)
-        assert error.value.message == f"“{visit.title}” has been cancelled."
+        with translation.override("en"):
+            assert error.value.message == f"“{visit.title}” has been cancelled."
 
     def test_without_people_nobody_is_told(self, visit):
         assert len(services.item_cancel(item=visit)) == 0
