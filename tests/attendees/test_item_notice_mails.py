@@ -139,7 +139,7 @@ class TestItemCancelled:
         assert to_seated.subject == f"{subject}{title}"
         assert seat in to_seated.body and place not in to_seated.body
         assert place in to_waiting.body
-        assert f"{reason}Przewodnik zachorował" in to_seated.body
+        assert reason in to_seated.body and "Przewodnik zachorował”." in to_seated.body
         # The item is gone from the person's program at the foot of the mail.
         assert f"{title}:" not in to_seated.body
 

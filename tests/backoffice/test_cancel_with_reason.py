@@ -86,7 +86,8 @@ class TestCancelWithReason:
         Registration.objects.filter(pk=person.pk).update(language=language)
         cancel(organiser_client, person, apply="1", reason=REASON)
         message = mail_message(person.mails.get(kind=OutgoingMail.Kind.CANCELLED))
-        assert f"{opening}{REASON}" in message.body
+        # The reason in the language's quotes, ended with a full stop before the next sentence.
+        assert opening in message.body and f"{REASON}”." in message.body
         assert REASON in message.alternatives[0][0]
         assert subject in message.subject
 

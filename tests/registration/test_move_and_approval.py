@@ -193,8 +193,8 @@ class TestApproval:
     @pytest.mark.parametrize(
         ("language", "subject", "opening"),
         [
-            ("pl", "nie zostało przyjęte", "Powód: Brak miejsc"),
-            ("en", "has not been accepted", "Reason: Brak miejsc"),
+            ("pl", "nie zostało przyjęte", "Powód: „Brak miejsc”. Zarezerwowane"),
+            ("en", "has not been accepted", "Reason: “Brak miejsc”. The seats"),
         ],
     )
     def test_the_rejection_mail_in_the_persons_language(self, approval, language, subject, opening):
