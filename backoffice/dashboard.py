@@ -208,16 +208,17 @@ def dashboard(edition: Edition) -> Dashboard:
         cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
         awaiting=Count("pk", filter=Q(status=Registration.Status.ACTIVE, awaiting_approval=True)),
     )
+    # Each label agrees with its number: "1 aktywna", "2 aktywne", "5 aktywnych".
     registrations = Section(
         _("Registrations"),
         [
             Figure(
-                Registration.Status.ACTIVE.label,
+                ngettext("Active", "Active", statuses["active"]),
                 statuses["active"],
                 _changelist(Registration, status__exact=Registration.Status.ACTIVE, **in_edition),
             ),
             Figure(
-                Registration.Status.CANCELLED.label,
+                ngettext("Cancelled", "Cancelled", statuses["cancelled"]),
                 statuses["cancelled"],
                 _changelist(Registration, status__exact=Registration.Status.CANCELLED, **in_edition),
             ),
@@ -226,7 +227,7 @@ def dashboard(edition: Edition) -> Dashboard:
     if edition.registrations_need_approval or statuses["awaiting"]:
         registrations.figures.append(
             Figure(
-                _("Awaiting approval"),
+                ngettext("Awaiting approval", "Awaiting approval", statuses["awaiting"]),
                 statuses["awaiting"],
                 _changelist(
                     Registration,

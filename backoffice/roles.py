@@ -9,7 +9,10 @@ from django.db import transaction
 
 from registration.models import Registration
 
-ORGANISERS, STAFF = "Organisers", "Staff"
+# The groups' names are data the organisers read in the admin: in Polish, the site's first
+# language. The English names of earlier versions are renamed by `roles_setup`.
+ORGANISERS, STAFF = "Organizatorzy", "Obsługa wejścia"
+FORMER_NAMES = {"Organisers": ORGANISERS, "Staff": STAFF}
 MANAGED_APPS = ("program", "registration", "catering", "messaging", "outbox")
 CUSTOM_PERMISSIONS = {
     "export_registrations": "Can export registration lists",
@@ -24,6 +27,9 @@ STAFF_PERMISSIONS = ("check_in", "print_lists")
 def roles_setup() -> tuple[Group, Group]:
     """Create or bring up to date both groups; safe to run any number of times."""
     with transaction.atomic():
+        for former, name in FORMER_NAMES.items():
+            if not Group.objects.filter(name=name).exists():
+                Group.objects.filter(name=former).update(name=name)
         registration_type = ContentType.objects.get_for_model(Registration)
         custom = [
             Permission.objects.update_or_create(

@@ -10,6 +10,8 @@ from . import views
 admin.site.site_header = _("Miejsca Otwarte — organisers' back office")
 admin.site.site_title = _("Miejsca Otwarte back office")
 admin.site.index_title = _("Editions, program and registrations")
+# The lists need the width: the home page and the breadcrumbs lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -172,11 +172,9 @@ class DayFilter(admin.SimpleListFilter):
 class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = [
         "title",
-        "kind",
         "starts_at",
         "capacity",
         "seats_taken",
-        "seats_free",
         "waitlist_length",
         "needs_confirmation",
         "is_cancelled",
@@ -215,10 +213,6 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
     @admin.display(boolean=True, description=_("cancelled"))
     def is_cancelled(self, item: ProgramItem) -> bool:
         return item.is_cancelled
-
-    @admin.display(description=_("free"))
-    def seats_free(self, item: ProgramItem) -> int | None:
-        return item.seats_left
 
     # Capacity and the seat counters belong to registration.services: a raise promotes people
     # from the waiting list at once, a cut below the seats taken is refused (the whole save,

@@ -224,16 +224,15 @@ class ConsentInline(ReadOnlyInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
+    # The type of organisation and the voivodeship are filters; as columns they pushed the status
+    # off the screen.
     list_display = [
         "last_name",
         "first_name",
         "email",
         "organisation_name",
-        "organisation_type",
         "town",
-        "voivodeship",
         "status",
-        "awaiting_approval",
         "created_at",
     ]
     list_display_links = ["last_name", "first_name"]
@@ -327,6 +326,12 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         if code:  # printed codes come grouped with dashes: ABCD-EFGH-…
             results = queryset.filter(Q(pk__in=results.values("pk")) | Q(ticket_code=code))
         return results, may_have_duplicates
+
+    def get_list_display(self, request):
+        edition = current_edition()
+        if edition is not None and edition.registrations_need_approval:
+            return [*self.list_display[:-1], "awaiting_approval", self.list_display[-1]]
+        return self.list_display
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -18,7 +18,15 @@ class TestSetupRoles:
         call_command("setup_roles")
         after = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
         assert after == before
-        assert sorted(after) == [ORGANISERS, STAFF]
+        assert sorted(after) == sorted([ORGANISERS, STAFF])
+
+    def test_the_english_names_of_earlier_versions_are_renamed_with_their_members(self, db):
+        former = Group.objects.create(name="Organisers")
+        member = User.objects.create_user("ola")
+        member.groups.add(former)
+        call_command("setup_roles")
+        assert sorted(Group.objects.values_list("name", flat=True)) == sorted([ORGANISERS, STAFF])
+        assert list(member.groups.values_list("name", flat=True)) == [ORGANISERS]
 
     def test_staff_get_the_door_and_the_program_only(self, roles):
         staff = Group.objects.get(name=STAFF)
