@@ -588,6 +588,8 @@ def registration_reject(
         if not registration.awaiting_approval:
             raise RegistrationError("not_awaiting_approval", name=registration.full_name)
         registration = _cancel(registration, now=now, notify=False, reason=reason)
+        registration.awaiting_approval = False  # decided: rejected, which is a cancellation
+        registration.save(update_fields=["awaiting_approval"])
         mail_queue(registration=registration, kind=OutgoingMail.Kind.REJECTED)
     return registration
 

@@ -167,9 +167,10 @@ class TestApproval:
         waiting = sign_up(approval, [visit])
         services.registration_reject(registration=person, reason="Brak miejsc dla samorządów")
         person.refresh_from_db()
-        assert (person.status, person.cancellation_reason) == (
+        assert (person.status, person.cancellation_reason, person.awaiting_approval) == (
             Registration.Status.CANCELLED,
             "Brak miejsc dla samorządów",
+            False,
         )
         assert waiting.bookings.get().status == Booking.Status.CONFIRMED
         kinds = set(person.mails.values_list("kind", flat=True))
