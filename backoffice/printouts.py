@@ -60,6 +60,13 @@ class _NumberedCanvas(canvas.Canvas):
         super().save()
 
 
+# Number, name, organisation, signature: 180 mm of the page's 210.
+SHEET_COLUMNS = [12 * mm, 55 * mm, 70 * mm, 43 * mm]
+SHEET_WIDTH = A4[0] - 30 * mm
+CELL_PADDING = 6  # reportlab's table cells: 6 points left and right
+LEADING = 1.2
+
+
 def sign_in_sheet_pdf(*, edition: Edition, subject: str, registrations: Iterable[Registration]) -> bytes:
     """A table to sign: number, name, organisation, signature; the edition on top of each page,
     the funders' line at the bottom."""
@@ -101,8 +108,8 @@ def sign_in_sheet_pdf(*, edition: Edition, subject: str, registrations: Iterable
 
     def decorate(pdf, doc):
         pdf.saveState()
-        _draw_lines(pdf, heading_lines, FONT_BOLD, heading_size, 15 * mm, A4[1] - 15 * mm)
-        _draw_lines(pdf, subject_lines, FONT, subject_size, 15 * mm, A4[1] - 21 * mm)
+        _draw_lines(pdf, heading_lines, FONT_BOLD, heading_size, 15 * mm, A4[1] - 11 * mm)
+        _draw_lines(pdf, subject_lines, FONT, subject_size, 15 * mm, A4[1] - 18 * mm)
         pdf.setFont(FONT, 7)
         for line_number, line in enumerate(simpleSplit(funders, FONT, 7, A4[0] - 60 * mm)):
             pdf.drawString(15 * mm, 14 * mm - line_number * 3 * mm, line)
@@ -122,13 +129,6 @@ def sign_in_sheet_pdf(*, edition: Edition, subject: str, registrations: Iterable
     return buffer.getvalue()
 
 
-# Number, name, organisation, signature: 180 mm of the page's 210.
-SHEET_COLUMNS = [12 * mm, 55 * mm, 70 * mm, 43 * mm]
-SHEET_WIDTH = A4[0] - 30 * mm
-CELL_PADDING = 6  # reportlab's table cells: 6 points left and right
-LEADING = 1.2
-
-
 def _sheet_cell(text: str, column_width: float, max_lines: int) -> Paragraph:
     """A name or an organisation in its column: smaller type before a break, and a break between
     words or after a hyphen, never inside a word."""
@@ -143,12 +143,15 @@ def _cell_style(size: float) -> ParagraphStyle:
     return ParagraphStyle(f"cell-{size}", fontName=FONT, fontSize=size, leading=size * LEADING)
 
 
-def _draw_lines(pdf, lines: Sequence[str], font: str, size: float, x: float, baseline: float) -> None:
-    """Lines from `baseline` down, `LEADING` apart."""
+def _draw_lines(pdf, lines: Sequence[str], font: str, size: float, x: float, top: float) -> float:
+    """Lines `LEADING` apart, the first one's letters reaching up to `top`; returns where the
+    last line's room ends."""
     pdf.setFont(font, size)
+    baseline = top - pdfmetrics.getAscent(font, size)
     for line in lines:
         pdf.drawString(x, baseline, line)
         baseline -= size * LEADING
+    return top - len(lines) * size * LEADING
 
 
 # --- badges -------------------------------------------------------------------------------------
@@ -208,16 +211,16 @@ def _badge(pdf, x: float, y: float, edition: Edition, registration: Registration
     size, (lines,) = fit_lines(
         edition_heading(edition), font=FONT, largest=7, smallest=5, width=BADGE_WIDTH - 2 * padding
     )
-    top = y + BADGE_HEIGHT - padding
-    _draw_lines(pdf, lines, FONT, size, x + padding, top - _ascent(FONT, size))
-    top -= 4 * mm
+    _draw_lines(pdf, lines, FONT, size, x + padding, y + BADGE_HEIGHT - padding)
 
-    bottom = y + padding
+    # The text's column: below the edition, left of the QR code.
+    top, bottom = y + BADGE_HEIGHT - padding - 4 * mm, y + padding
     width = BADGE_WIDTH - QR_SIZE - 3 * padding
+    gap = 2 * mm
     organisation_size, (organisation,) = fit_lines(
         registration.organisation_name, font=FONT, largest=9, smallest=6.5, width=width, max_lines=3
     )
-    organisation_height = len(organisation) * organisation_size * LEADING + (2 * mm if organisation else 0)
+    organisation_height = len(organisation) * organisation_size * LEADING + (gap if organisation else 0)
     name_size, name = fit_lines(
         registration.first_name,
         registration.last_name,
@@ -229,12 +232,8 @@ def _badge(pdf, x: float, y: float, edition: Edition, registration: Registration
         height=top - bottom - organisation_height,
         leading=LEADING,
     )
-    name_lines = [line for lines in name for line in lines]
-    _draw_lines(pdf, name_lines, FONT_BOLD, name_size, x + padding, top - _ascent(FONT_BOLD, name_size))
-    top -= len(name_lines) * name_size * LEADING + 2 * mm
-    _draw_lines(
-        pdf, organisation, FONT, organisation_size, x + padding, top - _ascent(FONT, organisation_size)
-    )
+    top = _draw_lines(pdf, [*name[0], *name[1]], FONT_BOLD, name_size, x + padding, top)
+    _draw_lines(pdf, organisation, FONT, organisation_size, x + padding, top - gap)
 
     # The ticket code under the QR code, broken after a hyphen to stay as wide as the code.
     code_size, (code,) = fit_lines(
@@ -249,11 +248,7 @@ def _badge(pdf, x: float, y: float, edition: Edition, registration: Registration
     qr_y = bottom + len(code) * code_size * LEADING + 1 * mm
     draw_ticket_qr(pdf, registration, x=qr_x, y=qr_y, size=QR_SIZE, border=1)
     pdf.setFont(FONT, code_size)
-    baseline = qr_y - 1 * mm - _ascent(FONT, code_size)
+    baseline = qr_y - 1 * mm - pdfmetrics.getAscent(FONT, code_size)
     for line in code:
         pdf.drawCentredString(qr_x + QR_SIZE / 2, baseline, line)
         baseline -= code_size * LEADING
-
-
-def _ascent(font: str, size: float) -> float:
-    return pdfmetrics.getAscent(font, size)

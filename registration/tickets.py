@@ -77,6 +77,9 @@ TICKET_QR_SIZE = 55 * mm
 CODE_COLUMN = TICKET_QR_SIZE + 5 * mm
 # The program's columns: when, what and where, the person's status on it.
 PROGRAM_COLUMNS = (30 * mm, CONTENT_WIDTH - 80 * mm, 50 * mm)
+_NO_PADDING = [
+    (side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+]
 
 
 def ticket_pdf(registration: Registration, bookings: Iterable[Booking], *, catering: str = "") -> bytes:
@@ -170,7 +173,7 @@ def _ticket_header(registration: Registration, styles: _TicketStyles) -> Table:
         max_lines=2,
     )
     code_style = ParagraphStyle("code", parent=styles.code, fontSize=size, leading=size * 1.3)
-    code = [_TicketQr(registration), Paragraph("<br/>".join(code_lines), code_style)]
+    code = [_TicketQr(registration), Paragraph("<br/>".join(map(markup, code_lines)), code_style)]
     header = Table([[person, code]], colWidths=[CONTENT_WIDTH - CODE_COLUMN, CODE_COLUMN])
     header.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"), *_NO_PADDING])
@@ -219,8 +222,3 @@ def _program_table(bookings: list[Booking], styles: _TicketStyles) -> Table:
         )
     )
     return table
-
-
-_NO_PADDING = [
-    (side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
-]
