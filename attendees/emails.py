@@ -2,7 +2,6 @@
 (settings.OUTBOX_MESSAGE_BUILDER); it is written in the person's language."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,12 +17,12 @@ from catering.selectors import catering_for
 from messaging.models import Message
 from outbox.models import OutgoingMail
 from program import ical
-from program.models import ConferenceDay, Edition, ProgramItem
+from program.models import ConferenceDay, ProgramItem
 from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
 from registration.selectors import place_in
 
-from .selectors import registration_calendar
+from .selectors import registration_calendar, registration_ticket
 
 # The mails about one program item (the context names it).
 ITEM_KINDS = (OutgoingMail.Kind.PROMOTION, OutgoingMail.Kind.ITEM_CHANGED, OutgoingMail.Kind.ITEM_CANCELLED)
@@ -38,7 +37,6 @@ CALENDAR_KINDS = (
     OutgoingMail.Kind.ITEM_CHANGED,
 )
 CALENDAR_FILENAME = "my-program.ics"
-MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
@@ -127,7 +125,7 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
             reminder_context(registration, outgoing.context.get("day_id"), context["days"], bookings)
         )
     if outgoing.kind in CALENDAR_KINDS and registration.has_ticket:
-        pdf = tickets.ticket_pdf(registration, bookings)
+        pdf = registration_ticket(registration, summary)
         filename = _("e-ticket") + f"-{registration.edition.number}.pdf"
         context["attachments"] = [
             (filename, pdf, "application/pdf"),
@@ -148,14 +146,8 @@ def reminder_context(
         "reminder_day": day,
         "day_bookings": [booking for booking in bookings if day and booking.item.day == day.date],
         "venue": ical.venue(edition),
-        "map_url": map_url(edition),
+        "map_url": ical.venue_map_url(edition),
     }
-
-
-def map_url(edition: Edition) -> str:
-    """A search on OpenStreetMap for the venue: its address (or its name) in the city."""
-    where = ", ".join(part for part in (edition.venue_address or edition.venue_name, edition.city) if part)
-    return MAP_SEARCH_URL + urlencode({"query": where})
 
 
 def item_change_rows(changes: dict) -> list[dict]:

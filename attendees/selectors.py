@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
+from django.template.defaultfilters import date as format_date
+from django.utils.translation import gettext as _
 
-from catering.models import CateringOffer
+from catering.models import CateringOffer, FreeTicketClaim
+from catering.selectors import CateringSummary
 from common.local_copies import local_copies
 from program import ical
 from program.models import Edition, Organisation, ProgramItem
+from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
 
 
@@ -49,6 +53,33 @@ def registration_calendar(registration: Registration) -> bytes:
     return ical.calendar_for_person(
         edition=registration.edition, days=days, items=items, base_url=settings.SITE_URL
     )
+
+
+def registration_ticket(registration: Registration, catering: CateringSummary | None) -> bytes:
+    """The person's e-ticket (PDF) in the active language, for the page and the e-mails: their days
+    and bookings as prefetched, and their catering (`catering.selectors.catering_for`)."""
+    return tickets.ticket_pdf(registration, registration.bookings.all(), catering=catering_line(catering))
+
+
+def catering_line(catering: CateringSummary | None) -> str:
+    """The person's catering in one line, as the e-ticket prints it; empty when there is no offer."""
+    if catering is None:
+        return ""
+    parts = []
+    claim, order = catering.claim, catering.order
+    if claim is not None and claim.status != FreeTicketClaim.Status.CANCELLED:
+        status = (
+            _("waiting list, position %(position)s") % {"position": claim.waitlist_position}
+            if claim.status == FreeTicketClaim.Status.WAITLISTED
+            else claim.get_status_display()
+        )
+        parts.append(f"{_('Free ticket for Małopolska')}: {status}")
+    if order is not None:
+        when = _("Catering on %(date)s") % {"date": format_date(catering.offer.day.date, "j E")}
+        parts.append(f"{when}: {order.get_status_display()}, {_('diet')}: {order.get_diet_display()}")
+    elif not parts:
+        parts.append(_("You have not ordered the catering."))
+    return "; ".join(parts)
 
 
 # A key of its own since the move to attendees: copies cached by the code before it pickled

@@ -309,7 +309,8 @@ def ticket_pdf(request, public_id, token):
     if registration.awaiting_approval:
         return _no_ticket_yet(request, registration)
     response = HttpResponse(
-        tickets.ticket_pdf(registration, registration.bookings.all()), content_type="application/pdf"
+        selectors.registration_ticket(registration, catering_selectors.catering_for(registration)),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="e-ticket-{registration.edition.number}.pdf"'
     return response

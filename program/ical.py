@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ HOURS = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:[-–—]|do|to)\s*(\d{1,2})
 # SEQUENCE counts seconds from here (a 32-bit number until 2088): it grows whenever LAST-MODIFIED
 # does, as calendar apps expect of an event that changed.
 SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
 
 
 def calendar_for_items(edition: Edition, items: Iterable[ProgramItem], base_url: str) -> bytes:
@@ -66,6 +68,12 @@ def day_hours(day: ConferenceDay) -> tuple[dt.datetime, dt.datetime] | None:
 
 def venue(edition: Edition) -> str:
     return ", ".join(part for part in (edition.venue_name, edition.venue_address, edition.city) if part)
+
+
+def venue_map_url(edition: Edition) -> str:
+    """A search on OpenStreetMap for the venue: its address (or its name) in the city."""
+    where = ", ".join(part for part in (edition.venue_address or edition.venue_name, edition.city) if part)
+    return MAP_SEARCH_URL + urlencode({"query": where})
 
 
 def _calendar(edition: Edition) -> Calendar:

@@ -127,6 +127,25 @@ def test_my_calendar(client, data, django_assert_max_num_queries):
         assert client.get(url).status_code == 200
 
 
+def test_ticket_pdf(client, data, django_assert_max_num_queries):
+    items = list(data.items.filter(slug__startswith="extra-").order_by("starts_at")[:5])
+    registration = services.registration_create(
+        edition=data,
+        person=person(),
+        days=list(data.days.all()),
+        items=items or list(data.items.filter(capacity__isnull=False)[:1]),
+        consents=ALL_CONSENTS,
+    )
+    url = reverse(
+        "registration:ticket_pdf",
+        kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+    )
+    # the registration with its edition and offer, its bookings with their items, its days, its
+    # catering order and its latest free-ticket claim
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
 # --- the organisers' messages (backoffice.admin.messaging) ---------------------------------------
 
 MESSAGE_TEXTS = {"subject_pl": "Temat", "subject_en": "Subject", "body_pl": "Treść.", "body_en": "Text."}
