@@ -137,7 +137,7 @@ class TestDoorResult:
         assert 'data-state="ok"' in html and "checkin-result-ok" in html
         starts, ends = (f"{timezone.localtime(t):%H:%M}" for t in (visit.starts_at, visit.ends_at))
         assert f"{starts}–{ends} {visit.title} — {visit.place}" in html
-        # The catering is on the second day: none on the first, the meal as the caterer lists it on the second.
+        # The catering is on the second day: none on the first; on the second, as the caterer's list.
         assert "<dd data-catering>none on this day</dd>" in html
         attendance = person.days.get(day=first_day)
         assert attendance.checked_in_by.username == "staff"
@@ -231,7 +231,8 @@ class TestDoorResult:
         attendance_check_in(registration=person, day=first_day, now=NOON)
         url = reverse("staff:checkin_action", args=[person.pk, first_day.pk])
         response = staff_client.post(url, {"q": "Zofia", "action": "undo"}, follow=True)
-        assert [str(m) for m in get_messages(response.wsgi_request)] == ["Check-in of Zofia Żółkiewska undone."]
+        messages = [str(m) for m in get_messages(response.wsgi_request)]
+        assert messages == ["Check-in of Zofia Żółkiewska undone."]
         assert response.redirect_chain == [(f"{reverse('staff:checkin')}?day={first_day.pk}&q=Zofia", 302)]
         assert person.days.get(day=first_day).checked_in_at is None
 
