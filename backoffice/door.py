@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from catering.models import CateringOrder
 from catering.selectors import catering_for
@@ -25,7 +25,7 @@ TITLES = {
     OK: gettext_lazy("OK, welcome"),
     ALREADY: gettext_lazy("Already checked in"),
     "not_attending": gettext_lazy("Not registered for this day"),
-    "cancelled": gettext_lazy("Registration cancelled"),
+    "cancelled": pgettext_lazy("check-in result", "Registration cancelled"),
     "awaiting_approval": gettext_lazy("Awaiting approval"),
     UNKNOWN_CODE: gettext_lazy("Unknown code"),
 }

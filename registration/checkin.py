@@ -91,7 +91,8 @@ TICKET_CODE_PATTERN = "[A-Z2-7]{26}"
 
 def registration_by_ticket_code(*, edition: Edition, code: str) -> Registration | None:
     """Whoever holds the code, cancelled or not: the door says why it refuses."""
-    return Registration.objects.filter(edition=edition, ticket_code=normalise_ticket_code(code)).first()
+    registrations = Registration.objects.select_related("edition")  # the door reads its catering
+    return registrations.filter(edition=edition, ticket_code=normalise_ticket_code(code)).first()
 
 
 def registrations_search(*, edition: Edition, query: str) -> list[Registration]:

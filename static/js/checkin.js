@@ -47,8 +47,9 @@
   }
 
   function showResult(dialog) {
-    if (dialog.open) { dialog.close(); }
-    if (dialog.showModal) { dialog.showModal(); } // the page behind is inert until "Next"
+    // Rendered open (it works without the script); shown again as a modal, the page behind inert
+    // until "Next". Not close(): that would fire the "close" below.
+    if (dialog.showModal) { dialog.removeAttribute("open"); dialog.showModal(); }
     var next = dialog.querySelector(".checkin-result-next");
     next.focus();
     // "Next" closes the result over the page rather than loading the page again; a result the
