@@ -91,7 +91,7 @@ def door_check_in_code(
 ) -> DoorResult:
     registration = checkin.registration_by_ticket_code(edition=edition, code=code)
     if registration is None:
-        shown = code.strip()[:SHOWN_CODE_LENGTH]
+        shown = "".join(char for char in code.strip() if char.isprintable())[:SHOWN_CODE_LENGTH]
         return DoorResult(
             state=UNKNOWN_CODE,
             day=day,

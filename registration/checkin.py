@@ -90,9 +90,13 @@ TICKET_CODE_PATTERN = "[A-Z2-7]{26}"
 
 
 def registration_by_ticket_code(*, edition: Edition, code: str) -> Registration | None:
-    """Whoever holds the code, cancelled or not: the door says why it refuses."""
+    """Whoever holds the code, cancelled or not: the door says why it refuses. Text that is not a
+    code (a NUL, anything overlong) finds nobody without asking the database."""
+    code = normalise_ticket_code(code)
+    if re.fullmatch(TICKET_CODE_PATTERN, code) is None:
+        return None
     registrations = Registration.objects.select_related("edition")  # the door reads its catering
-    return registrations.filter(edition=edition, ticket_code=normalise_ticket_code(code)).first()
+    return registrations.filter(edition=edition, ticket_code=code).first()
 
 
 def registrations_search(*, edition: Edition, query: str) -> list[Registration]:

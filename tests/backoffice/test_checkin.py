@@ -210,6 +210,12 @@ class TestDoorResult:
         assert (result["state"], result["ok"], result["title"]) == ("unknown_code", False, "Unknown code")
         assert result["detail"] == f"No ticket of this edition has the code “{('zzzz-' * 20)[:40]}”."
 
+    @pytest.mark.parametrize("code", ["", "\x00", "7" * 5000, "<b>ABCD</b>\x07"])
+    def test_hostile_codes_are_unknown(self, staff_client, edition, first_day, code):
+        result = as_json(staff_client, first_day, code)
+        assert (result["state"], result["ok"]) == ("unknown_code", False)
+        assert "\x00" not in result["html"] and "\x07" not in result["html"] and "<b>" not in result["html"]
+
     def test_the_page_shows_the_result_without_the_script(self, staff_client, edition, first_day):
         person = sign_up(edition)
         response = code_check_in(staff_client, first_day, person.ticket_code)
