@@ -7,6 +7,7 @@ app_name = "staff"
 urlpatterns = [
     path("checkin/", staff_views.checkin_page, name="checkin"),
     path("checkin/<int:registration_id>/<int:day_id>/", staff_views.checkin_action, name="checkin_action"),
+    path("checkin/code/<int:day_id>/", staff_views.checkin_code, name="checkin_code"),
     path("checkin/counts.json", staff_views.checkin_counts, name="checkin_counts"),
     path("checkin/walk-in/<int:day_id>/", staff_views.checkin_walk_in, name="checkin_walk_in"),
     path("exports/item/<int:item_id>.<str:file_format>", staff_views.item_export, name="item_export"),

@@ -9,9 +9,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,7 @@ from registration.errors import DomainError
 from registration.models import Booking, Registration
 from registration.tickets import formatted_ticket_code
 
-from . import exports, printouts
+from . import door, exports, printouts
 from .dashboard import dashboard as build_dashboard
 from .forms import WalkInForm
 from .params import id_param
@@ -92,7 +92,14 @@ def checkin_page(request):
     return _render_checkin(request, edition, day, request.GET.get("q", ""), WalkInForm())
 
 
-def _render_checkin(request, edition, day: ConferenceDay, query: str, walk_in_form: WalkInForm):
+def _render_checkin(
+    request,
+    edition,
+    day: ConferenceDay,
+    query: str,
+    walk_in_form: WalkInForm,
+    result: door.DoorResult | None = None,
+):
     people = checkin.registrations_search(edition=edition, query=query)
     attendances = {
         attendance.registration_id: attendance
@@ -120,6 +127,9 @@ def _render_checkin(request, edition, day: ConferenceDay, query: str, walk_in_fo
         "query": query,
         "rows": rows,
         "walk_in_form": walk_in_form,
+        "staff_name": door.staff_name(request.user),
+        "code_pattern": checkin.TICKET_CODE_PATTERN,
+        "result": result,
     }
     return render(request, "backoffice/checkin.html", context)
 
@@ -143,7 +153,7 @@ def checkin_walk_in(request, day_id: int):
                 consents=form.consents(),
                 notify=form.cleaned_data["notify"],
                 by_organiser=True,
-                add_ons=[functools.partial(checkin.attendance_check_in, day=day)],
+                add_ons=[functools.partial(checkin.attendance_check_in, day=day, by=request.user)],
             )
         except DomainError as error:
             form.add_refusal(error)
@@ -158,31 +168,41 @@ def checkin_walk_in(request, day_id: int):
 @require_POST
 @staff_only(CHECK_IN_PERMISSION)
 def checkin_action(request, registration_id: int, day_id: int):
+    """The buttons of a person found by a search: check in (the door's full-screen result) or undo."""
     edition = current_edition_or_404()
     registration = get_object_or_404(Registration, pk=registration_id, edition=edition)
     day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
+    if request.POST.get("action") != "undo":
+        result = door.door_check_in(registration=registration, day=day, by=request.user)
+        return _door_response(request, edition, day, result)
     try:
-        if request.POST.get("action") == "undo":
-            checkin.attendance_undo_check_in(registration=registration, day=day)
-            messages.info(request, _("Check-in of %(name)s undone.") % {"name": registration.full_name})
-        else:
-            result = checkin.attendance_check_in(registration=registration, day=day)
-            if result.earlier_at:
-                messages.warning(
-                    request,
-                    _("%(name)s was already checked in today at %(time)s.")
-                    % {"name": registration.full_name, "time": _clock(result.earlier_at)},
-                )
-            else:
-                messages.success(request, _("%(name)s checked in.") % {"name": registration.full_name})
+        checkin.attendance_undo_check_in(registration=registration, day=day)
     except checkin.CheckInError as error:
         messages.error(request, error.message)
-    query = request.POST.get("q", "")
-    return redirect(_back(day, query))
+    else:
+        messages.info(request, _("Check-in of %(name)s undone.") % {"name": registration.full_name})
+    return redirect(_back(day, request.POST.get("q", "")))
 
 
-def _clock(moment) -> str:
-    return time_format(timezone.localtime(moment), "H:i")
+@require_POST
+@staff_only(CHECK_IN_PERMISSION)
+def checkin_code(request, day_id: int):
+    """A ticket code, typed or scanned: checked in at once, the result full-screen."""
+    edition = current_edition_or_404()
+    day = get_object_or_404(ConferenceDay, pk=day_id, edition=edition)
+    result = door.door_check_in_code(
+        edition=edition, day=day, code=request.POST.get("code", ""), by=request.user
+    )
+    return _door_response(request, edition, day, result)
+
+
+def _door_response(request, edition, day: ConferenceDay, result: door.DoorResult):
+    """The page's script asks for JSON and shows the result over the page it is on; without the
+    script the result comes on the check-in page itself."""
+    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+        html = render_to_string("backoffice/checkin_result.html", {"result": result}, request)
+        return JsonResponse({**result.as_json(), "html": html})
+    return _render_checkin(request, edition, day, "", WalkInForm(), result=result)
 
 
 def _back(day: ConferenceDay, query: str) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -22,19 +23,27 @@ from .models import DayAttendance, Registration
 class CheckIn:
     attendance: DayAttendance
     # When the person was first checked in, if this was a second attempt; None if it was this one.
+    # Who did it then is `attendance.checked_in_by`.
     earlier_at: dt.datetime | None = None
 
 
 def attendance_check_in(
-    *, registration: Registration, day: ConferenceDay, now: dt.datetime | None = None
+    *,
+    registration: Registration,
+    day: ConferenceDay,
+    by: AbstractBaseUser | None = None,
+    now: dt.datetime | None = None,
 ) -> CheckIn:
+    """`by` is the staff member at the door (None from scripts and tests): recorded with the time,
+    so that a second attempt can say who let the person in."""
     now = now or timezone.now()
     with transaction.atomic():
         attendance = _locked_attendance(registration, day)
         if attendance.checked_in_at is not None:
             return CheckIn(attendance=attendance, earlier_at=attendance.checked_in_at)
         attendance.checked_in_at = now
-        attendance.save(update_fields=["checked_in_at"])
+        attendance.checked_in_by = by
+        attendance.save(update_fields=["checked_in_at", "checked_in_by"])
     return CheckIn(attendance=attendance)
 
 
@@ -43,14 +52,15 @@ def attendance_undo_check_in(*, registration: Registration, day: ConferenceDay) 
         attendance = _locked_attendance(registration, day)
         if attendance.checked_in_at is not None:
             attendance.checked_in_at = None
-            attendance.save(update_fields=["checked_in_at"])
+            attendance.checked_in_by = None
+            attendance.save(update_fields=["checked_in_at", "checked_in_by"])
     return attendance
 
 
 def _locked_attendance(registration: Registration, day: ConferenceDay) -> DayAttendance:
     attendance = (
         DayAttendance.objects.select_for_update(of=("self",))
-        .select_related("registration")
+        .select_related("registration", "checked_in_by")
         .filter(registration=registration, day=day)
         .first()
     )
@@ -71,6 +81,22 @@ SEARCH_LIMIT = 20
 def normalise_ticket_code(text: str) -> str:
     """Codes are printed in groups (ABCD-EFGH-…) and may be typed in any case."""
     return re.sub(r"[\s-]", "", text).upper()
+
+
+# A ticket code as the QR code holds it (registration.models.new_ticket_code): 26 letters A–Z and
+# digits 2–7. The door page's script sends what looks like one (normalised) straight to check-in;
+# anything else is a search.
+TICKET_CODE_PATTERN = "[A-Z2-7]{26}"
+
+
+def registration_by_ticket_code(*, edition: Edition, code: str) -> Registration | None:
+    """Whoever holds the code, cancelled or not: the door says why it refuses. Text that is not a
+    code (a NUL, anything overlong) finds nobody without asking the database."""
+    code = normalise_ticket_code(code)
+    if re.fullmatch(TICKET_CODE_PATTERN, code) is None:
+        return None
+    registrations = Registration.objects.select_related("edition")  # the door reads its catering
+    return registrations.filter(edition=edition, ticket_code=code).first()
 
 
 def registrations_search(*, edition: Edition, query: str) -> list[Registration]:

@@ -134,6 +134,16 @@ class DayAttendance(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="days")
     day = models.ForeignKey(ConferenceDay, on_delete=models.PROTECT, related_name="attendances")
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # The staff member at the door (registration.checkin); kept if their account goes.
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
     # Set in the transaction that queues the reminder for the day (registration.reminders): once only.
     reminder_queued_at = models.DateTimeField(_("reminder queued"), null=True, blank=True, editable=False)
 

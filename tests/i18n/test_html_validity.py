@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from backoffice.roles import STAFF, roles_setup
 from program.models import ProgramItem
 from registration import services
+from registration.checkin import attendance_check_in
+from registration.models import Registration
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -85,3 +89,71 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
     ]
     assert errors == []
     assert len(files) == len(urls) + 1 == 14  # every page above and the form with its errors
+
+
+def test_check_in_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
+    """The door's page: empty, with a search, with the walk-in's errors, and each result."""
+    roles_setup()
+    staff = User.objects.create_user("staff", password="secret-pass", is_staff=True)
+    staff.groups.add(Group.objects.get(name=STAFF))
+    client.force_login(staff)
+    first_day, second_day = upcoming_edition.days.order_by("date")
+
+    def person(email: str, days=(first_day,), items=("wizyta-kozlowka",)) -> Registration:
+        return services.registration_create(
+            edition=upcoming_edition,
+            person=services.Person(
+                first_name="Zofia",
+                last_name="Żółkiewska",
+                email=email,
+                town="Kraków",
+                voivodeship="lesser_poland",
+            ),
+            days=list(days),
+            items=list(upcoming_edition.items.filter(slug__in=items)),
+            consents={"terms": True, "privacy": True},
+        )
+
+    ok, already = person("ok@example.com"), person("already@example.com", days=[first_day, second_day])
+    attendance_check_in(registration=already, day=first_day, by=staff)
+    elsewhere = person("elsewhere@example.com", days=[second_day], items=())
+    cancelled = services.registration_cancel(registration=person("cancelled@example.com"))
+    page = reverse("staff:checkin")
+    code = reverse("staff:checkin_code", args=[first_day.pk])
+    responses = {
+        "checkin": client.get(page, {"day": first_day.pk}),
+        "checkin-search": client.get(page, {"day": first_day.pk, "q": "Żółkiewska"}),
+        "checkin-walk-in-errors": client.post(reverse("staff:checkin_walk_in", args=[first_day.pk]), {}),
+        **{
+            f"checkin-{name}": client.post(code, {"code": text})
+            for name, text in [
+                ("ok", ok.ticket_code),
+                ("already", already.ticket_code),
+                ("not-attending", elsewhere.ticket_code),
+                ("cancelled", cancelled.ticket_code),
+                ("unknown", "A" * 26),
+            ]
+        },
+    }
+    upcoming_edition.registrations_need_approval = True
+    upcoming_edition.save()
+    responses["checkin-awaiting-approval"] = client.post(
+        code, {"code": person("wait@example.com").ticket_code}
+    )
+    files = []
+    for name, response in responses.items():
+        assert response.status_code == 200, name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    states = [r.context["result"].state for r in responses.values() if r.context["result"]]
+    assert states == ["ok", "already", "not_attending", "cancelled", "unknown_code", "awaiting_approval"]
+
+    result = subprocess.run(  # noqa: S603 (java and the checker, files we wrote)
+        [*vnu, "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300
+    )
+
+    errors = [
+        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(result.stderr)["messages"]
+    ]
+    assert errors == []

@@ -104,7 +104,7 @@ def test_management_page(client, data, django_assert_max_num_queries):
         submission_key=None,
     )
     # 9: the messages the organisers sent the person are one query of their own (none per message).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(registration.get_manage_url()).status_code == 200
 
 
@@ -176,3 +176,37 @@ def test_messages_sent(admin_client, data, django_assert_max_num_queries):
         message_send(edition=data, audience="everyone", sent_by=None, **MESSAGE_TEXTS)
     with django_assert_max_num_queries(5):
         assert admin_client.get(reverse("admin:messaging_message_changelist")).status_code == 200
+
+
+# --- check-in at the door (backoffice.views) ------------------------------------------------------
+
+
+def door_items(edition) -> list[ProgramItem]:
+    """Two items of the first day at different times."""
+    return list(edition.items.filter(slug__in=["wizyta-kozlowka", "wieczorne-spotkanie-sieciowanie"]))
+
+
+def test_check_in_page_with_a_search(admin_client, data, django_assert_max_num_queries):
+    """The session and the user, the edition and its days (cold cache), the chosen day, the day's
+    counts, the people found, their day rows and their items that day: each once."""
+    items = door_items(data)
+    for n in range(3):
+        sign_up(data, items, last_name=f"Nowak{n}")
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(reverse("staff:checkin"), {"q": "Nowak"})
+    assert len(response.context["rows"]) == 3
+
+
+def test_check_in_by_code(admin_client, data, django_assert_max_num_queries):
+    """The session and the user, the edition and its days (cold cache), the day, the code's holder,
+    the locked day row, the check-in and its history in a savepoint, then what the door shows:
+    their days, their items that day and their catering (offer, order, claim)."""
+    person = sign_up(data, door_items(data))
+    day = person.days.get().day
+    with django_assert_max_num_queries(16):
+        response = admin_client.post(
+            reverse("staff:checkin_code", args=[day.pk]),
+            {"code": person.ticket_code},
+            HTTP_ACCEPT="application/json",
+        )
+    assert response.json()["state"] == "ok"

@@ -426,6 +426,7 @@ def site_pages(edition, visit, registration) -> dict[str, str]:
             "registration:data": manage,
             "staff:checkin": {},
             "staff:checkin_action": {"registration_id": registration.pk, "day_id": day.pk},
+            "staff:checkin_code": {"day_id": day.pk},
             "staff:checkin_counts": {},
             "staff:checkin_walk_in": {"day_id": day.pk},
             "staff:item_export": {"item_id": visit.pk, "file_format": "csv"},
