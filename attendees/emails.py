@@ -2,7 +2,6 @@
 (settings.OUTBOX_MESSAGE_BUILDER); it is written in the person's language."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,7 +17,7 @@ from catering.selectors import catering_for
 from messaging.models import Message
 from outbox.models import OutgoingMail
 from program import ical
-from program.models import ConferenceDay, Edition, ProgramItem
+from program.models import ConferenceDay, ProgramItem
 from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
 from registration.selectors import place_in
@@ -38,7 +37,6 @@ CALENDAR_KINDS = (
     OutgoingMail.Kind.ITEM_CHANGED,
 )
 CALENDAR_FILENAME = "my-program.ics"
-MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
@@ -99,6 +97,9 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
         "days": list(registration.days.all()),
         "manage_url": registration.get_absolute_manage_url(),
         "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
+        # Where the conference is, with a link to it on the map (the layout and the reminder).
+        "venue": ical.venue(registration.edition),
+        "map_url": ical.venue_map_url(registration.edition),
     }
     summary = catering_for(registration)
     if summary is not None and (summary.order or summary.claim):
@@ -139,23 +140,13 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
 def reminder_context(
     registration: Registration, day_id: int | None, days: list[DayAttendance], bookings: list[Booking]
 ) -> dict:
-    """The reminder's day, the person's items on it (seats and waiting places), and the venue
-    with a link to it on the map."""
+    """The reminder's day and the person's items on it (seats and waiting places)."""
     attendance = next((attendance for attendance in days if attendance.day_id == day_id), None)
     day = attendance.day if attendance else ConferenceDay.objects.filter(pk=day_id).first()
-    edition = registration.edition
     return {
         "reminder_day": day,
         "day_bookings": [booking for booking in bookings if day and booking.item.day == day.date],
-        "venue": ical.venue(edition),
-        "map_url": map_url(edition),
     }
-
-
-def map_url(edition: Edition) -> str:
-    """A search on OpenStreetMap for the venue: its address (or its name) in the city."""
-    where = ", ".join(part for part in (edition.venue_address or edition.venue_name, edition.city) if part)
-    return MAP_SEARCH_URL + urlencode({"query": where})
 
 
 def item_change_rows(changes: dict) -> list[dict]:
