@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import translation
 
 from program import ical
 from program.models import ProgramItem
@@ -17,6 +18,13 @@ from tests.factories import forget_cached
 pytestmark = pytest.mark.django_db
 
 OSM = "https://www.openstreetmap.org/search?query="
+
+
+@pytest.fixture(autouse=True)
+def _language_as_it_was():
+    """A request in English leaves English active in this thread: later tests read titles in Polish."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 def page(client, url: str, language: str) -> str:
@@ -167,7 +175,7 @@ def test_the_item_page_describes_the_item(client, edition, visit):
     content = page(client, visit.get_absolute_url(), "en")
 
     (description,) = re.findall(r'<meta name="description" content="([^"]*)">', content)
-    assert description.startswith(f"{visit.title_en}: ")
+    assert description.startswith(f"{visit.title_en} — ")
 
 
 @pytest.mark.parametrize(
