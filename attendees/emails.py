@@ -97,6 +97,9 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
         "days": list(registration.days.all()),
         "manage_url": registration.get_absolute_manage_url(),
         "ticket_code": tickets.formatted_ticket_code(registration.ticket_code),
+        # Where the conference is, with a link to it on the map (the layout and the reminder).
+        "venue": ical.venue(registration.edition),
+        "map_url": ical.venue_map_url(registration.edition),
     }
     summary = catering_for(registration)
     if summary is not None and (summary.order or summary.claim):
@@ -137,16 +140,12 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
 def reminder_context(
     registration: Registration, day_id: int | None, days: list[DayAttendance], bookings: list[Booking]
 ) -> dict:
-    """The reminder's day, the person's items on it (seats and waiting places), and the venue
-    with a link to it on the map."""
+    """The reminder's day and the person's items on it (seats and waiting places)."""
     attendance = next((attendance for attendance in days if attendance.day_id == day_id), None)
     day = attendance.day if attendance else ConferenceDay.objects.filter(pk=day_id).first()
-    edition = registration.edition
     return {
         "reminder_day": day,
         "day_bookings": [booking for booking in bookings if day and booking.item.day == day.date],
-        "venue": ical.venue(edition),
-        "map_url": ical.venue_map_url(edition),
     }
 
 

@@ -42,6 +42,10 @@ AUTOCOMPLETE = {
 }
 
 
+# Django's own says "email"; the label, and the rest of the site, says "e-mail".
+INVALID_EMAIL = _("Enter a valid e-mail address.")
+
+
 def _person_formfield(db_field, **kwargs):
     """Select boxes open on "— choose —" rather than Django's dashes, and the fields browsers can
     fill in say so. Set once, on the class: the sign-up form is built on every sign-up POST, the
@@ -51,6 +55,8 @@ def _person_formfield(db_field, **kwargs):
         field.choices = [("", _("— choose —")), *field.choices[1:]]
     if db_field.name in AUTOCOMPLETE:
         field.widget.attrs["autocomplete"] = AUTOCOMPLETE[db_field.name]
+    if isinstance(field, forms.EmailField):
+        field.error_messages["invalid"] = INVALID_EMAIL
     return field
 
 
@@ -226,4 +232,8 @@ class ChangeItemsForm(ItemsMixin, forms.Form):
 
 
 class ResendLinkForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address you registered with"), max_length=254)
+    email = forms.EmailField(
+        label=_("E-mail address you registered with"),
+        max_length=254,
+        error_messages={"invalid": INVALID_EMAIL},
+    )

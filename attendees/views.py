@@ -88,18 +88,21 @@ def _error_field(error: DomainError) -> str | None:
     return None
 
 
-def _seat_texts() -> dict[str, list[str]]:
-    """The live counters' wording in the page's language, for the plural forms 1, 2–4 and 5+."""
+def _seat_texts() -> dict[str, list[str] | str]:
+    """The live counters' wording in the page's language, for the plural forms 1, 2–4 and 5+, as
+    templates/program/_full.html words a full item (the script puts the number for %s)."""
     return {
         "left": [ngettext("%s seat left", "%s seats left", n) for n in (1, 2, 5)],
         "full": [
             ngettext(
-                "Full — you can join the waiting list (%s person waiting)",
-                "Full — you can join the waiting list (%s people waiting)",
+                "No seats left — join the waiting list (%(waiting)s person waiting)",
+                "No seats left — join the waiting list (%(waiting)s people waiting)",
                 n,
             )
+            % {"waiting": "%s"}
             for n in (1, 2, 5)
         ],
+        "full_nobody_waiting": _("No seats left — join the waiting list"),
     }
 
 
@@ -122,7 +125,10 @@ def _registration_page(request, template: str, registration, context: dict, stat
 @require_safe
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
-    context = {"catering": catering_selectors.catering_for(registration)}
+    context = {
+        "catering": catering_selectors.catering_for(registration),
+        "on_waiting_list": any(not booking.is_confirmed for booking in registration.bookings.all()),
+    }
     return _registration_page(request, "registration/thanks.html", registration, context)
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.pl import nip
 
 from program.validators import validate_nip
@@ -111,6 +112,13 @@ class CateringMixin(DietMixin, InvoiceMixin):
         "invoice_address",
     )
     CATERING_FIELDS = ("catering", *DETAILS)
+    # The groups of questions and the choices each belongs to. The page shows a group only while
+    # one of its choices is chosen (`show_when`, static/js/disclosure.js); the form ignores what a
+    # group holds for the other choices, so an answer left in a hidden group never stops a sign-up.
+    GROUPS = {
+        "claim": (("claim_basis", "claim_organisation", "claim_town", "claim_fallback_paid"), (FREE,)),
+        "meal": (("diet", "diet_note", "invoice_name", "invoice_nip", "invoice_address"), (PAID, FREE)),
+    }
 
     # Declared on CateringDetails; checked here (the mixins' clean methods) when on the form.
     diet = diet_note = invoice_name = invoice_nip = invoice_address = None
@@ -148,9 +156,17 @@ class CateringMixin(DietMixin, InvoiceMixin):
         free_label = _("A free ticket for Małopolska, catering included")
         if offer.free_left == 0:
             free_label = _(
-                "A free ticket for Małopolska: none left — join the waiting list "
-                "(%(waiting)s waiting); a ticket freed is given in order"
-            ) % {"waiting": offer.free_waitlist_length}
+                "A free ticket for Małopolska: none left — join the waiting list; a ticket freed is "
+                "given in order"
+            )
+            if offer.free_waitlist_length:
+                free_label = ngettext(
+                    "A free ticket for Małopolska: none left — join the waiting list (%(waiting)s "
+                    "person waiting); a ticket freed is given in order",
+                    "A free ticket for Małopolska: none left — join the waiting list (%(waiting)s "
+                    "people waiting); a ticket freed is given in order",
+                    offer.free_waitlist_length,
+                ) % {"waiting": offer.free_waitlist_length}
         self.fields["catering"].choices = [
             (self.NONE, _("No catering")),
             (self.PAID, paid_label),
@@ -161,10 +177,20 @@ class CateringMixin(DietMixin, InvoiceMixin):
             "organisation or institution operates there; the organisers check each claim."
         ) % {"date": f"{offer.day.date:%d.%m.%Y}"}
 
+    def show_when(self) -> dict[str, str]:
+        """Each group's rule for the page's script: "catering=paid,free"."""
+        return {group: "catering=" + ",".join(choices) for group, (_names, choices) in self.GROUPS.items()}
+
     def clean(self):
         cleaned = super().clean()
+        choice = cleaned.get("catering") or self.NONE
+        for names, choices in self.GROUPS.values():
+            if choice not in choices:
+                for name in names:
+                    self._errors.pop(name, None)
+                    cleaned.pop(name, None)
         # Whether a paid meal is left is decided under the offer's lock (services.catering_take).
-        if cleaned.get("catering") == self.FREE:
+        if choice == self.FREE:
             if not cleaned.get("claim_basis"):
                 self.add_error("claim_basis", _("Tell us why you qualify for a free ticket."))
             if not cleaned.get("claim_town"):

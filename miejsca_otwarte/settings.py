@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # `ordinal`: "7th" in English, "7." in Polish
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",

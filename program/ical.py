@@ -16,6 +16,7 @@ HOURS = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:[-–—]|do|to)\s*(\d{1,2})
 # SEQUENCE counts seconds from here (a 32-bit number until 2088): it grows whenever LAST-MODIFIED
 # does, as calendar apps expect of an event that changed.
 SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+# A plain link to a search on OpenStreetMap: no map embedded, nothing loaded from a third party.
 MAP_SEARCH_URL = "https://www.openstreetmap.org/search?"
 
 
@@ -72,8 +73,26 @@ def venue(edition: Edition) -> str:
 
 def venue_map_url(edition: Edition) -> str:
     """A search on OpenStreetMap for the venue: its address (or its name) in the city."""
-    where = ", ".join(part for part in (edition.venue_address or edition.venue_name, edition.city) if part)
-    return MAP_SEARCH_URL + urlencode({"query": where})
+    return _map_search(edition.venue_address or edition.venue_name, edition.city)
+
+
+def item_location(item: ProgramItem, edition: Edition) -> str:
+    """Where an item takes place, as the calendar and the pages write it."""
+    return ", ".join(part for part in (item.place, item.address, edition.city) if part)
+
+
+def item_map_url(item: ProgramItem, edition: Edition) -> str:
+    """A search on OpenStreetMap for the item's address, else its place in the edition's city; an
+    item with neither is at the venue."""
+    if item.address:
+        return _map_search(item.address)
+    if item.place:
+        return _map_search(item.place, edition.city)
+    return venue_map_url(edition)
+
+
+def _map_search(*parts: str) -> str:
+    return MAP_SEARCH_URL + urlencode({"query": ", ".join(part for part in parts if part)})
 
 
 def _calendar(edition: Edition) -> Calendar:
@@ -122,7 +141,7 @@ def _item_event(edition: Edition, item: ProgramItem, base_url: str) -> Event:
     event = _event(
         f"item-{item.pk}",
         item.title,
-        ", ".join(part for part in (item.place, item.address, edition.city) if part),
+        item_location(item, edition),
         base_url + item.get_absolute_url(),
         item.updated_at,
     )

@@ -22,7 +22,9 @@
           if (!info) { return; }
           var text = info.left > 0
             ? plural(info.left, texts.left).replace("%s", info.left)
-            : plural(info.waiting, texts.full).replace("%s", info.waiting);
+            : info.waiting > 0
+              ? plural(info.waiting, texts.full).replace("%s", info.waiting)
+              : texts.full_nobody_waiting;
           if (label.textContent.trim() !== text) { label.textContent = text; }
         });
       })

@@ -147,7 +147,7 @@ class TestRegisterForm:
     @pytest.mark.parametrize(
         ("overrides", "field", "message"),
         [
-            ({"email": "not-an-email"}, "email", "Wprowadź poprawny adres email."),
+            ({"email": "not-an-email"}, "email", "Wpisz poprawny adres e-mail."),
             ({"first_name": ""}, "first_name", "To pole jest wymagane."),
             ({"first_name": "x" * 101}, "first_name", "Upewnij się, że ta wartość ma co najwyżej 100 znaków"),
             ({"town": "Kraków\x00"}, "town", None),

@@ -145,7 +145,7 @@ def test_management_page_with_errors_has_no_wcag_violations(page: Page, live_ser
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#id_person-email")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_person-email")).to_have_attribute("aria-describedby", "id_person-email_error")
-    expect(page.locator("#id_person-email_error")).to_have_text("Wprowadź poprawny adres email.")
+    expect(page.locator("#id_person-email_error")).to_have_text("Wpisz poprawny adres e-mail.")
     assert axe_violations(page) == []
 
 

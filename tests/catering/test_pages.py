@@ -42,10 +42,19 @@ def test_form_says_when_free_tickets_are_gone(client, edition, offer):
 
     response = client.get(reverse("registration:register"))
 
-    assert (
-        "A free ticket for Małopolska: none left — join the waiting list (0 waiting)"
-        in response.content.decode()
-    )
+    page = response.content.decode()
+    assert "A free ticket for Małopolska: none left — join the waiting list; a ticket freed" in page
+    assert "(0 waiting)" not in page  # nobody waits: no count of nobody
+
+
+def test_form_counts_the_people_waiting_for_a_free_ticket(client, edition, offer):
+    set_limits(offer, free_ticket_quota=1)
+    register(edition, free())
+    register(edition, free())
+
+    response = client.get(reverse("registration:register"))
+
+    assert "none left — join the waiting list (1 person waiting)" in response.content.decode()
 
 
 def test_paid_catering_shows_transfer_details_on_the_thank_you_page(client, edition):

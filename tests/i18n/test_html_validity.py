@@ -75,6 +75,10 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
     response = client.post(reverse("registration:register"), {})
     files.append(tmp_path / "register-errors.html")
     files[-1].write_bytes(response.content)
+    # With a free ticket chosen: the claim's group shown, its errors in it.
+    response = client.post(reverse("registration:register"), {"catering": "free"})
+    files.append(tmp_path / "register-claim-errors.html")
+    files[-1].write_bytes(response.content)
 
     result = subprocess.run(  # noqa: S603 (java and the checker, files we wrote)
         [*vnu, "--errors-only", "--format", "json", *files],
@@ -88,7 +92,7 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
         for message in json.loads(result.stderr)["messages"]
     ]
     assert errors == []
-    assert len(files) == len(urls) + 1 == 14  # every page above and the form with its errors
+    assert len(files) == len(urls) + 2 == 15  # every page above and the form with its errors
 
 
 def test_check_in_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):

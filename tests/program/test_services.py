@@ -154,7 +154,7 @@ def test_loader_writes_both_languages(edition_2023):
     )
     assert item.description_en == "Inspiration session: Open Places, open to change."
     assert (day.title_pl, day.title_en) == ("Wydarzenia towarzyszące", "Side events")
-    assert (link.label_pl, link.label_en) == ("Zapisy w serwisie Evenea", "Sign-up on Evenea")
+    assert (link.label_pl, link.label_en) == ("Konferencja w serwisie Evenea", "The conference on Evenea")
     assert role.note_en == "The project receives financial support from Województwo Małopolskie."
 
 
