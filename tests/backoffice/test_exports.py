@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from backoffice import exports
 from registration import checkin
-from registration.models import Registration
+from registration.models import Answer, Question, QuestionChoice, Registration
 from tests.factories import sign_up
 
 from .conftest import POLISH
@@ -105,12 +105,22 @@ class TestAttendeeList:
             for n in range(5000)
         )
         assert len(registrations) == 5000
-        # The columns' days and items, one query per kind of related row, the list itself: never
-        # per person or per chunk (the time is measured by `make bench`, docs/performance.md).
-        with django_assert_max_num_queries(6):
+        question = Question.objects.create(edition=edition, kind="single_choice", text="Koszulka?")
+        sizes = QuestionChoice.objects.bulk_create(
+            QuestionChoice(question=question, label=label) for label in ("S", "M")
+        )
+        Answer.objects.bulk_create(
+            Answer(registration=r, question=question, value=sizes[r.pk % 2].pk) for r in registrations
+        )
+        # The columns' days, items, questions and their choices, one query per kind of related
+        # row, the list itself: never per person or per chunk (the time is measured by
+        # `make bench`, docs/performance.md).
+        with django_assert_max_num_queries(9):
             sheet = exports.attendee_list(edition=edition, queryset=Registration.objects.all())
             content = exports.xlsx_bytes([sheet])
-        assert len(list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows())) == 5001
+        rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+        assert len(rows) == 5001
+        assert {row[rows[0].index("Koszulka?")] for row in rows[1:]} == {"S", "M"}
 
 
 @pytest.mark.django_db
