@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from backoffice import exports
 from registration import checkin
 from registration.models import Answer, Question, QuestionChoice, Registration
-from tests.factories import sign_up
+from tests.factories import question, sign_up
 
 from .conftest import POLISH
 
@@ -90,6 +90,23 @@ class TestAttendeeList:
     def test_xlsx_neutralises_formulas(self, organiser_client, people):
         rows = xlsx_sheets(organiser_client.get(reverse(EXPORT, args=["xlsx"]), {"q": "evil"}))["Attendees"]
         assert rows[1][:2] == ("'+48 600", '\'=HYPERLINK("http://evil")')
+
+    def test_a_column_per_question_in_order_with_the_answers(self, organiser_client, people, edition, visit):
+        polish, hostile = people
+        size = question(
+            edition, "multiple_choice", [("S", "small"), ("M", "medium")], text_en="Sizes?", order=2
+        )
+        note = question(edition, "short_text", text_en="Anything else?", order=1)
+        turned_off = question(edition, "yes_no", item=visit, text_en="Vegan?", order=3, is_active=False)
+        small, medium = size.choices.all()
+        Answer.objects.create(registration=polish, question=size, value=[small.pk, medium.pk])
+        Answer.objects.create(registration=polish, question=turned_off, value=True)
+        Answer.objects.create(registration=hostile, question=note, value="=1+1")
+        header, first, second = csv_rows(organiser_client.get(reverse(EXPORT, args=["csv"])))
+        at = header.index("Anything else?")
+        assert header[at : at + 3] == ["Anything else?", "Sizes?", "Vegan?"]
+        assert first[at : at + 3] == ["'=1+1", "", ""]  # the hostile one, defused
+        assert second[at : at + 3] == ["", "small; medium", "yes"]
 
     @pytest.mark.slow
     def test_5000_people_in_a_fixed_number_of_queries(self, edition, visit, django_assert_max_num_queries):
