@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from program.selectors import current_edition
 from registration import questions
 from registration.errors import DomainError, QuestionError
 from registration.models import Question, QuestionChoice
@@ -78,6 +79,10 @@ class QuestionAdmin(SimpleHistoryAdmin, TranslationAdmin):
             },
         ),
     ]
+
+    def get_changeform_initial_data(self, request):
+        edition = current_edition()
+        return {"edition": edition.pk if edition else None, **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("asked of"))
     def condition(self, question: Question) -> str:

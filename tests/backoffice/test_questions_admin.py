@@ -176,3 +176,8 @@ def test_the_question_pages_answer(organiser_client, edition, visit):
         ADD,
     ):
         assert organiser_client.get(url).status_code == 200, url
+
+
+def test_the_door_staff_see_no_questions(staff_client, edition):
+    question(edition)
+    assert staff_client.get(reverse("admin:registration_question_changelist")).status_code == 403
