@@ -228,3 +228,40 @@ def test_messages_sent(admin_client, data, django_assert_max_num_queries):
         message_send(edition=data, audience="everyone", sent_by=None, **MESSAGE_TEXTS)
     with django_assert_max_num_queries(5):
         assert admin_client.get(reverse("admin:messaging_message_changelist")).status_code == 200
+
+
+# --- the organisers' questions (backoffice.admin.questions) and the person's data ---------------
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_question_list(admin_client, data, count, django_assert_max_num_queries):
+    ask(data, count)
+    with django_assert_max_num_queries(6):  # the session, the user, the list, its count, filters
+        response = admin_client.get(reverse("admin:registration_question_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_question_page(admin_client, data, count, django_assert_max_num_queries):
+    asked = question(data, "multiple_choice", [(f"{n}", f"{n}") for n in range(count)])
+    with django_assert_max_num_queries(8):  # the question, its choices, the editions, days, items
+        response = admin_client.get(reverse("admin:registration_question_change", args=[asked.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_my_data(client, data, count, django_assert_max_num_queries):
+    asked = ask(data, count)
+    item = data.items.filter(capacity__isnull=False).order_by("starts_at").first()
+    registration = sign_up(data, [item])
+    for each in asked:
+        choice = each.choices.first().pk
+        registration.answers.create(question=each, value=choice if each.kind == "single_choice" else [choice])
+    url = reverse(
+        "registration:data", kwargs={"public_id": registration.public_id, "token": registration.manage_token}
+    )
+    # the registration, its bookings, days, consents, catering orders, claims and messages; the
+    # answers with their questions, and the questions' choices: none per answer
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert len(response.json()["answers_to_the_organisers_questions"]) == len(asked)

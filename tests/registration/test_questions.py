@@ -2,9 +2,11 @@
 people give, saved with their registration."""
 
 import pytest
+from django.db.models import RestrictedError
 from django.utils import translation
 from model_bakery import baker
 
+from backoffice.editions import edition_reset
 from program.models import ConferenceDay, Edition, ProgramItem
 from registration import services
 from registration.errors import QuestionError
@@ -285,3 +287,16 @@ class TestAnswers:
             assert answer_text(coming, True, answer_labels(coming)) == "yes"
         with translation.override("pl"):
             assert answer_text(size, [large.pk, 999], answer_labels(size)) == "duża"
+
+
+def test_the_demos_reset_takes_the_questions_and_answers_with_the_edition(edition, first_day, visit, evening):
+    """A question holds its day or item (RESTRICT), but goes with them when the edition goes."""
+    for_visit = question(edition, item=visit)
+    question(edition, item=evening)
+    question(edition, day=first_day)
+    create(edition, days=[first_day], items=[visit], answers={for_visit.pk: "A"})
+    with pytest.raises(RestrictedError):
+        evening.delete()
+    edition_reset(number=edition.number)
+    assert not Question.objects.exists()
+    assert not Answer.objects.exists()
