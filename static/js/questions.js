@@ -16,6 +16,8 @@
     });
     return values;
   }
+  var group = document.getElementById("questions");
+  var all = group.querySelectorAll("[data-question]");
   function update() {
     var days = chosen("days"), items = chosen("items");
     wrappers.forEach(function (wrapper) {
@@ -23,6 +25,8 @@
         ids(wrapper, "data-question-items").some(function (id) { return items[id]; });
       wrapper.hidden = !shown;
     });
+    // No question to show: no heading over nothing.
+    group.hidden = !Array.prototype.some.call(all, function (wrapper) { return !wrapper.hidden; });
   }
   form.addEventListener("change", update);
   update();

@@ -49,6 +49,7 @@ def test_a_question_for_one_items_people_from_the_admin_to_the_export(
     page.goto(f"{live_server.url}/registration/")
     answer = page.get_by_label(ASKED)
     expect(answer).to_be_hidden()
+    expect(page.locator("#questions")).to_be_hidden()  # its only question is hidden
     page.get_by_label(re.compile(re.escape(evening.title_en or evening.title_pl))).check()
     expect(answer).to_be_hidden()
     page.get_by_label(re.compile(re.escape(visit.title_en or visit.title_pl))).check()
