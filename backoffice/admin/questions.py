@@ -32,10 +32,11 @@ class QuestionForm(forms.ModelForm):
 class QuestionChoiceFormSet(BaseInlineFormSet):
     def kept(self) -> list[QuestionChoice]:
         """The choices the question is to have: the rows kept and the new rows filled in."""
+        deleted = self.deleted_forms
         return [
             form.instance
             for form in self.forms
-            if (form.instance.pk is not None or form.has_changed()) and not self._should_delete_form(form)
+            if (form.instance.pk is not None or form.has_changed()) and form not in deleted
         ]
 
     def clean(self):
