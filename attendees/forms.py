@@ -13,6 +13,8 @@ from registration import services
 from registration.errors import RegistrationError
 from registration.models import Registration
 
+from .questions import QuestionsMixin
+
 PERSON_FIELDS = [
     "first_name",
     "last_name",
@@ -85,8 +87,9 @@ class PersonChecks:
         return services.Person.from_mapping(self.cleaned_data)
 
 
-class PersonForm(PersonChecks, forms.ModelForm):
-    """The personal data on the management page, saved to the registration."""
+class PersonForm(QuestionsMixin, PersonChecks, forms.ModelForm):
+    """The personal data on the management page, saved to the registration, and the answers to
+    the organisers' questions (`setup_questions`)."""
 
     class Meta:
         model = Registration
@@ -178,7 +181,7 @@ def _terms_label() -> str:
     )
 
 
-class RegistrationForm(CateringMixin, ItemsMixin, PersonFields):
+class RegistrationForm(CateringMixin, ItemsMixin, QuestionsMixin, PersonFields):
     accept_terms = forms.BooleanField(
         # Written when shown, in the page's language.
         label=lazy(_terms_label, SafeString)(),
@@ -199,10 +202,11 @@ class RegistrationForm(CateringMixin, ItemsMixin, PersonFields):
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
-    def __init__(self, *args, edition, items, catering_offer=None, **kwargs):
+    def __init__(self, *args, edition, items, catering_offer=None, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_items(edition, items)
         self.setup_catering(catering_offer, shown=not self.is_bound)
+        self.setup_questions(questions, before="needs_wheelchair_access")
 
     def renew_submission_key(self) -> None:
         """The form shown again goes out with a new key: the one sent belongs to an earlier

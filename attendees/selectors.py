@@ -16,7 +16,8 @@ from common.local_copies import local_copies
 from program import ical
 from program.models import Edition, Organisation, ProgramItem
 from registration import tickets
-from registration.models import Booking, DayAttendance, Registration
+from registration.models import Booking, DayAttendance, Question, Registration
+from registration.questions import answer_labels, answer_text
 
 
 def registration_for_manage(public_id, token: str) -> Registration | None:
@@ -38,6 +39,19 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     ):
         return None
     return registration
+
+
+def registration_answers(registration: Registration) -> list[dict]:
+    """The person's answers to the organisers' questions, as they read them: each question's
+    wording and the answer, in the active language (the person's data, `my_data`)."""
+    answers = registration.answers.select_related("question").prefetch_related("question__choices")
+    return [
+        {
+            "question": answer.question.text,
+            "answer": answer_text(answer.question, answer.value, answer_labels(answer.question)),
+        }
+        for answer in answers
+    ]
 
 
 def registration_calendar(registration: Registration) -> bytes:
@@ -84,7 +98,8 @@ def catering_line(catering: CateringSummary | None) -> str:
 
 # A key of its own since the move to attendees: copies cached by the code before it pickled
 # classes that have moved (registration.selectors.SignUpChoices, program.models.CateringOffer).
-SIGN_UP_CHOICES_CACHE_KEY = "attendees:sign-up-choices:{edition_id}"
+# "v2": the choices hold the organisers' questions since.
+SIGN_UP_CHOICES_CACHE_KEY = "attendees:sign-up-choices:v2:{edition_id}"
 # Bounds how stale another process's copy can be when the cache is per process (locmem), as for
 # the current edition; with a shared cache (Redis) attendees.receivers drops it everywhere at once.
 SIGN_UP_CHOICES_CACHE_TIMEOUT = 60
@@ -94,11 +109,13 @@ OFFER_COUNTERS = ("paid_taken", "free_taken", "free_waitlist_length")
 
 @dataclass(frozen=True)
 class SignUpChoices:
-    """What the sign-up form offers: the limited items in program order, and the catering offer
-    (None when the edition has none)."""
+    """What the sign-up form offers: the limited items in program order, the catering offer
+    (None when the edition has none), and the organisers' questions asked now, in order, with
+    their choices."""
 
     items: list[ProgramItem]
     offer: CateringOffer | None
+    questions: list[Question]
 
     def with_live_counts(self) -> "SignUpChoices":
         """Copies with the seats and meals counters the database holds now (two light queries);
@@ -114,7 +131,7 @@ class SignUpChoices:
             offer_counts = CateringOffer.objects.filter(pk=offer.pk).values_list(*OFFER_COUNTERS).first()
             if offer_counts is not None:
                 offer = _with(offer, OFFER_COUNTERS, offer_counts)
-        return SignUpChoices(items=items, offer=offer)
+        return SignUpChoices(items=items, offer=offer, questions=self.questions)
 
 
 def _with(obj, names, values):
@@ -125,11 +142,11 @@ def _with(obj, names, values):
 
 
 def sign_up_choices(edition: Edition, *, live_counts: bool = True) -> SignUpChoices:
-    """The items and catering the sign-up form offers. Their fixed parts (titles, times, prices)
-    come from the cache, which attendees.receivers drops whenever an item, the offer or a day is
-    saved or deleted, and each process holds them for a second (common.local_copies); the
-    counters are then read now, unless `live_counts` is False: a sign-up decides on the counters it
-    reads under lock, so checking its form needs none."""
+    """The items, catering and questions the sign-up form offers. Their fixed parts (titles,
+    times, prices, wording) come from the cache, which attendees.receivers drops whenever an item,
+    the offer, a day, a question or a choice is saved or deleted, and each process holds them for a
+    second (common.local_copies); the counters are then read now, unless `live_counts` is False: a
+    sign-up decides on the counters it reads under lock, so checking its form needs none."""
     key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition.pk)
     read_now = []  # the loader's note that it read the rows, counters included, just now
     choices = local_copies.get(key, lambda: _shared_sign_up_choices(key, edition, read_now))
@@ -149,6 +166,11 @@ def _shared_sign_up_choices(key: str, edition: Edition, read_now: list) -> SignU
             ),
             # Not joined to the edition: its many translated texts are a slow row to read.
             offer=CateringOffer.objects.filter(edition=edition).select_related("day").first(),
+            questions=list(
+                Question.objects.filter(edition=edition, is_active=True)
+                .select_related("day", "item")
+                .prefetch_related("choices")
+            ),
         )
         cache.set(key, choices, timeout=SIGN_UP_CHOICES_CACHE_TIMEOUT)
     if choices.offer is not None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from catering.services import CateringRequest, catering_take
 from program.models import ConferenceDay, Edition, ProgramItem
 from registration.models import Registration
+from registration.questions import Answers
 from registration.services import Person, registration_create
 
 
@@ -23,10 +24,12 @@ def sign_up(
     language: str = "pl",
     submission_key=None,
     catering_request: CateringRequest | None = None,
+    answers: Answers | None = None,
     now: dt.datetime | None = None,
 ) -> Registration:
-    """Register the person; their catering, if they asked for it, is taken in the same
-    transaction: sold out refuses the whole sign-up, with the catering's message."""
+    """Register the person with their answers to the organisers' questions; their catering, if
+    they asked for it, is taken in the same transaction: sold out refuses the whole sign-up, with
+    the catering's message."""
     now = now or timezone.now()
     add_ons = []
     if catering_request is not None:
@@ -40,5 +43,6 @@ def sign_up(
         language=language,
         submission_key=submission_key,
         add_ons=add_ons,
+        answers=answers,
         now=now,
     )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -41,7 +42,11 @@ def register(request):
     # A sign-up that goes through shows no counts, and decides on the ones it locks.
     choices = selectors.sign_up_choices(edition, live_counts=not signing_up)
     form = RegistrationForm(
-        request.POST or None, edition=edition, items=choices.items, catering_offer=choices.offer
+        request.POST or None,
+        edition=edition,
+        items=choices.items,
+        catering_offer=choices.offer,
+        questions=choices.questions,
     )
     status = 200
     if signing_up:
@@ -58,6 +63,7 @@ def register(request):
                     language=translation.get_language(),
                     submission_key=form.cleaned_data["submission_key"],
                     catering_request=form.catering_request(),
+                    answers=form.answers(),
                 )
             except DomainError as error:
                 if error.code == "submission_reused":
@@ -137,10 +143,28 @@ def thanks(request, public_id, token):
 # show, or None when its form is invalid and the page shows again with the errors.
 
 
+def _person_form(registration, questions, data=None) -> PersonForm:
+    """The person's details and their answers to the questions they are asked (by the days and
+    items they hold)."""
+    form = PersonForm(data, instance=registration, prefix="person")
+    if questions:
+        holds = (
+            {attendance.day_id for attendance in registration.days.all()},
+            {booking.item_id for booking in registration.bookings.all()},
+        )
+        given = {answer.question_id: answer.value for answer in registration.answers.all()}
+        form.setup_questions(questions, holds=holds, initial=given)
+    return form
+
+
 def _save_person(request, registration, forms):
-    form = forms["person_form"] = PersonForm(request.POST, instance=registration, prefix="person")
+    form = forms["person_form"] = _person_form(registration, forms["questions"], request.POST)
     if form.is_valid():
-        services.registration_update_person(registration=registration, person=form.person())
+        services.registration_update_person(
+            registration=registration,
+            person=form.person(),
+            answers=form.answers() if forms["questions"] else None,
+        )
         return _("Your details have been saved.")
     return None
 
@@ -198,13 +222,17 @@ def manage(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     edition = registration.edition
     bookings = list(registration.bookings.all())
-    items = selectors.sign_up_choices(edition).items
+    choices = selectors.sign_up_choices(edition)
+    items, questions = choices.items, choices.questions
+    if questions:  # read once, for the form shown and the one sent
+        prefetch_related_objects([registration], "answers")
     catering_summary = catering_selectors.catering_for(registration)
     order = catering_summary.order if catering_summary else None
     forms = {
         "bookings": bookings,
         "items": items,
-        "person_form": PersonForm(instance=registration, prefix="person"),
+        "questions": questions,
+        "person_form": _person_form(registration, questions),
         "items_form": ChangeItemsForm(
             edition=edition,
             items=items,
@@ -381,6 +409,7 @@ def my_data(request, public_id, token):
                 "created_at",
             )
         ),
+        "answers_to_the_organisers_questions": selectors.registration_answers(registration),
         "messages_from_the_organisers": [
             {"sent": message.created_at, "subject": message.subject, "body": message.body}
             for message in messages_sent_to(registration)

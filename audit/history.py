@@ -7,16 +7,21 @@ entry written during a request, including the entries written by services an adm
 What is recorded: every `.save()`, `.create()` and `.delete()` (queryset deletes too: they send
 the signals). What is not: queryset `.update()`, `bulk_create` and `bulk_update`, which the
 services use for derived data — seat counters on program items, shifting waiting-list positions,
-the day rows created at sign-up. Promotions from the waiting list are saved one by one, so each
-is recorded. Admin actions also write Django's admin log with the user.
+the day rows and the answers created at sign-up. Promotions from the waiting list are saved one by
+one, so each is recorded. Admin actions also write Django's admin log with the user.
+
+The organisers' questions on the form and their choices are recorded with each text per language;
+a person's answers from their first change on (the sign-up's answers are the registration's own
+first version, as its days are).
 
 Outgoing mail has no history: its row is its own log (state, attempts, last error, sent at), and
 a history row per queued and per sent mail doubled the writes of the two busiest paths, sign-up
 and the mail worker. The organisers' messages are recorded when sent (the texts, the group, the
 user); their recipient rows are not (written once with the message, never changed).
 
-Anonymising a registration (RODO) blanks the personal columns of its history rows
-(audit.receivers, on registration.signals.registration_anonymised); its mails are deleted. A
+Anonymising a registration (RODO) blanks the personal columns of its history rows, and the
+values of its answers' history rows (audit.receivers, on
+registration.signals.registration_anonymised); its mails and its answers are deleted. A
 message's row for the person stays, pointing at the blanked registration, without its mail.
 """
 
@@ -28,7 +33,7 @@ from simple_history.manager import HistoryManager
 
 from messaging.models import Message
 from program.models import Edition, ProgramItem
-from registration.models import Booking, DayAttendance, Registration
+from registration.models import Answer, Booking, DayAttendance, Question, QuestionChoice, Registration
 
 
 class OnceBuiltHistoryManager(HistoryManager):
@@ -56,3 +61,6 @@ register(Registration, excluded_fields=["manage_token"])
 register(Booking)
 register(DayAttendance)
 register(Message, excluded_fields=translator.get_options_for_model(Message).get_field_names())
+register(Question, excluded_fields=translator.get_options_for_model(Question).get_field_names())
+register(QuestionChoice, excluded_fields=translator.get_options_for_model(QuestionChoice).get_field_names())
+register(Answer)

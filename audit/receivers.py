@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
 from registration import signals
-from registration.models import Registration
+from registration.models import Answer, Registration
 from registration.services import ANONYMISED_TEXT_FIELDS
 
 
@@ -38,3 +38,9 @@ def anonymise_admin_log(*, registration, erased, **kwargs):
         for entry in LogEntry.objects.filter(change_message__contains=text):
             entry.change_message = entry.change_message.replace(text, placeholder)
             entry.save(update_fields=["change_message"])
+
+
+@receiver(signals.registration_anonymised, sender=Registration)
+def anonymise_answers_history(*, registration, **kwargs):
+    """The answers are deleted; their history keeps that they were given and when, not what."""
+    Answer.history.filter(registration_id=registration.pk).update(value="")

@@ -63,7 +63,8 @@ def edition_copy(
     *, edition: Edition, number: int, starts_on: dt.date, now: dt.datetime | None = None
 ) -> Edition:
     """Prepare the next edition from `edition`: its texts (both languages), days, program items
-    (not the cancelled ones),
+    (not the cancelled ones), the questions it asks on the form (not the ones turned off, nor
+    those about a cancelled item) with their choices,
     organisations and links, and its catering offer with the free-ticket quota, every date moved
     to start on `starts_on`; no people, no seats taken. It is not current: nobody sees it or
     registers until the organisers check it and make it current (the registration dates are moved
@@ -90,9 +91,19 @@ def edition_copy(
             _copied(link, edition=copy)
         for role in edition.roles.all():
             _copied(role, edition=copy)
+        items = {}
         for item in edition.items.filter(cancelled_at__isnull=True).prefetch_related("hosts"):
-            new_item = _copied(item, edition=copy, **_moved(item, shift, "starts_at", "ends_at"))
+            new_item = items[item.pk] = _copied(
+                item, edition=copy, **_moved(item, shift, "starts_at", "ends_at")
+            )
             new_item.hosts.set(item.hosts.all())
+        for question in edition.questions.filter(is_active=True).prefetch_related("choices"):
+            if question.item_id is not None and question.item_id not in items:
+                continue  # asked about a cancelled item
+            day, item = days.get(question.day_id), items.get(question.item_id)
+            new_question = _copied(question, edition=copy, day=day, item=item)
+            for choice in question.choices.all():
+                _copied(choice, question=new_question)
         offer = CateringOffer.objects.filter(edition=edition).first()
         if offer is not None:
             _copied(offer, edition=copy, day=days[offer.day_id])

@@ -5,7 +5,8 @@ stream through once (`.iterator()` in chunks). Their days, bookings and catering
 once for the whole list, one query each with the list as a subquery: a prefetch per chunk sends
 the chunk's ids as thousands of parameters, and building those queries took half the time.
 The attendee list is made of `ColumnSet`s: adding columns (the catering order, invoice data) is
-one small class appended to `attendee_columns`.
+one small class appended to `attendee_columns`. The organisers' questions are one of them: a
+column per question, read from the edition's questions, so a new question needs no code.
 
 The CSV is in the dialect Polish Excel opens with a double click: ";" between cells, every text
 field in quotes, UTF-8 with a byte-order mark. It is written by defusedcsv, which puts an
@@ -47,7 +48,16 @@ from openpyxl.cell import WriteOnlyCell
 from catering import selectors
 from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 from program.models import ConferenceDay, Edition, ProgramItem
-from registration.models import MALOPOLSKA, VOIVODESHIPS, Booking, DayAttendance, Registration
+from registration.models import (
+    MALOPOLSKA,
+    VOIVODESHIPS,
+    Answer,
+    Booking,
+    DayAttendance,
+    Question,
+    Registration,
+)
+from registration.questions import answer_labels, answer_text
 
 CHUNK_SIZE = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -255,6 +265,27 @@ class CateringColumns(ColumnSet):
         return [self.statuses[status], self.diets[diet], diet_note, paid_on]
 
 
+class AnswersColumns(ColumnSet):
+    """One column per question the organisers asked in the edition (turned off ones too: their
+    answers stay), in the form's order: the person's answer as they read it."""
+
+    def __init__(self, questions: Sequence[Question]):
+        self.questions = [(question, answer_labels(question)) for question in questions]
+
+    def load(self, registrations):
+        self.answers = related_rows(Answer, registrations, "question_id", "value") if self.questions else {}
+
+    def headers(self):
+        return [question.text for question, _labels in self.questions]
+
+    def values(self, r):
+        given = dict(self.answers.get(r.pk, ()))
+        return [
+            answer_text(question, given[question.pk], labels) if question.pk in given else ""
+            for question, labels in self.questions
+        ]
+
+
 def attendee_columns(edition: Edition) -> list[ColumnSet]:
     return [
         PersonColumns(),
@@ -263,6 +294,7 @@ def attendee_columns(edition: Edition) -> list[ColumnSet]:
         DaysColumns(list(edition.days.order_by("date"))),
         ItemsColumns(list(ProgramItem.objects.filter(edition=edition, capacity__isnull=False))),
         CateringColumns(),
+        AnswersColumns(list(Question.objects.filter(edition=edition).prefetch_related("choices"))),
         RegisteredColumns(),
     ]
 

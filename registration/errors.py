@@ -88,3 +88,45 @@ class CheckInError(DomainError):
             "The registration of %(name)s still awaits the organisers' approval: no entry yet."
         ),
     }
+
+
+class QuestionError(DomainError):
+    """An organiser's question that cannot be asked as written, or an answer that does not fit its
+    question. `field` names the question's field at fault, for the admin's form (None: the whole)."""
+
+    MESSAGES = {
+        "text_missing": _(
+            "Write the question in both Polish and English: each person reads it in the language "
+            "of their form."
+        ),
+        "day_and_item": _("Choose a day or a program item, not both."),
+        "condition_elsewhere": _("Choose a day or a program item of the question's edition."),
+        "item_not_limited": _(
+            "Choose a program item people sign up for (one with a capacity): only those are on the form."
+        ),
+        "kind_answered": _(
+            "People have answered this question already: its kind of answer cannot change. "
+            "Untick “asked” and add a new question instead."
+        ),
+        "choices_missing": _("A choice question needs at least two choices."),
+        "choice_text_missing": _("Write every choice in both Polish and English."),
+        "choices_unused": _(
+            "Only a choice question has choices: remove them, or choose “One choice” or “Several choices”."
+        ),
+        "choice_answered": _(
+            "“%(choice)s” has been chosen by people already: it cannot be removed. Change its "
+            "wording instead, or untick “asked” and add a new question."
+        ),
+        "question_answered": _(
+            "People have answered “%(question)s”: it cannot be deleted. Untick “asked” to stop asking it."
+        ),
+        "answer_required": _("Answer the question “%(question)s”."),
+        "answer_invalid": _("The answer to “%(question)s” is not one it allows: check it and send again."),
+        "question_changed": _(
+            "The questions on the form have changed in the meantime: check your answers and send again."
+        ),
+    }
+
+    def __init__(self, code: str, *, field: str | None = None, **params):
+        self.field = field
+        super().__init__(code, **params)

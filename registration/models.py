@@ -12,6 +12,8 @@ from localflavor.pl.pl_voivodeships import VOIVODESHIP_CHOICES
 
 from program.models import ConferenceDay, Edition, ProgramItem
 
+from .errors import QuestionError
+
 OUTSIDE_POLAND = "outside_poland"
 MALOPOLSKA = "lesser_poland"
 VOIVODESHIPS = [*VOIVODESHIP_CHOICES, (OUTSIDE_POLAND, _("outside Poland"))]
@@ -225,3 +227,113 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.granted}"
+
+
+class Question(models.Model):
+    """A question the organisers add to an edition's sign-up form, beside the built-in fields. It
+    may be asked only of the people who chose a given day or item. What a question may be is
+    checked by registration.questions (`question_check`), through which the admin saves it."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        SINGLE_CHOICE = "single_choice", _("One choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Several choices")
+        YES_NO = "yes_no", _("Yes or no")
+
+    WITH_CHOICES = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(
+        _("explanation"), max_length=500, blank=True, help_text=_("Shown under the question; optional.")
+    )
+    required = models.BooleanField(
+        _("answer required"),
+        default=False,
+        help_text=_("A question asked only of some people is required only of them."),
+    )
+    # RESTRICT: a day or an item a question depends on is not deleted from under it, but goes
+    # with its edition (a cascade from the edition deletes the question too).
+    day = models.ForeignKey(
+        ConferenceDay,
+        verbose_name=_("only for those who attend on"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    item = models.ForeignKey(
+        ProgramItem,
+        verbose_name=_("only for those who chose"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        limit_choices_to={"capacity__isnull": False},
+        help_text=_("Empty (and no day): everybody is asked. A seat or a place on the waiting list counts."),
+    )
+    is_active = models.BooleanField(
+        _("asked"),
+        default=True,
+        help_text=_("Untick to stop asking it; the answers given stay."),
+    )
+
+    class Meta:
+        verbose_name = _("question on the form")
+        verbose_name_plural = _("questions on the form")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day__isnull=True) | Q(item__isnull=True),
+                name="question_day_or_item",
+                violation_error_message=QuestionError.MESSAGES["day_and_item"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in self.WITH_CHOICES
+
+
+class QuestionChoice(models.Model):
+    """One of the answers a choice question offers."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    label = models.CharField(_("choice"), max_length=200)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Answer(models.Model):
+    """A person's answer to a question. `value` holds text for the text questions, true or false
+    for yes or no, a choice's id, or a list of choices' ids (registration.questions reads it)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    # RESTRICT: a question people have answered is turned off, not deleted (the answers are data).
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
+    value = models.JSONField(_("answer"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.question)

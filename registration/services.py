@@ -24,9 +24,9 @@ from outbox.services import mail_queue
 from program.models import ConferenceDay, Edition, Organisation, ProgramItem
 from program.selectors import bump_program_version
 
-from . import locking, signals
+from . import locking, questions, signals
 from .errors import ItemChangeClash, LockBusy, RegistrationError
-from .models import Booking, Consent, DayAttendance, Registration
+from .models import Answer, Booking, Consent, DayAttendance, Registration
 from .selectors import (
     Affected,
     affected_from,
@@ -78,6 +78,7 @@ def registration_create(
     language: str = "pl",
     submission_key=None,
     add_ons: Sequence[Callable[..., object]] = (),
+    answers: questions.Answers | None = None,
     notify: bool = True,
     by_organiser: bool = False,
     now: dt.datetime | None = None,
@@ -101,6 +102,11 @@ def registration_create(
     `days` and `items` are the edition's objects as the caller loaded them (the form has them:
     the hottest path of the site reads no row twice); anything else is refused.
 
+    `answers` to the organisers' questions are checked against the days and items
+    (`questions.answers_check`: a required question the person is asked needs an answer) and
+    saved with the registration. None: the caller asked no questions (an organiser adding a
+    person), and none is required.
+
     In an edition whose registrations need approval the person's seats are held and the
     registration waits for an organiser (`registration_approve`, `registration_reject`); people an
     organiser adds need none."""
@@ -111,6 +117,14 @@ def registration_create(
         raise RegistrationError("consent_required")
     items = _check_bookable(edition, items)
     days = _days_for(edition, [day.pk for day in days], items)
+    kept_answers = {}
+    if answers is not None:
+        kept_answers = questions.answers_check(
+            answers=answers,
+            edition=edition,
+            day_ids={day.pk for day in days},
+            item_ids={item.pk for item in items},
+        )
 
     try:
         with transaction.atomic():
@@ -133,6 +147,7 @@ def registration_create(
                 )
                 for kind in Consent.Kind.values
             )
+            questions.answers_create(registration=registration, kept=kept_answers)
             if notify:
                 mail_queue(registration=registration, kind=OutgoingMail.Kind.CONFIRMATION)
             _take_places(registration, items, now=now)  # late: the item locks are held until commit
@@ -299,10 +314,23 @@ def registration_lock(*, registration: Registration) -> Registration:
     return locked
 
 
-def registration_update_person(*, registration: Registration, person: Person) -> Registration:
-    """Change the personal data (the e-mail address stays unique per edition)."""
+def registration_update_person(
+    *, registration: Registration, person: Person, answers: questions.Answers | None = None
+) -> Registration:
+    """Change the personal data (the e-mail address stays unique per edition) and, with
+    `answers`, the answers to the organisers' questions: checked against the days and items the
+    person holds now (`questions.answers_check`). None leaves the answers as they are."""
     with transaction.atomic():
         registration = registration_lock(registration=registration)
+        if answers is not None:
+            # Which days and items the person holds changes only under their registration's lock.
+            kept_answers = questions.answers_check(
+                answers=answers,
+                edition=registration.edition,
+                day_ids=set(registration.days.values_list("day_id", flat=True)),
+                item_ids=set(registration.bookings.values_list("item_id", flat=True)),
+            )
+            questions.answers_replace(registration=registration, answers=answers, kept=kept_answers)
         for name, value in vars(person).items():
             setattr(registration, name, value)
         try:
@@ -428,8 +456,8 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
     voivodeship, town and type of organisation. Before the edition's end the person is cancelled
     first (their seats go to the next people waiting); after it their days, check-ins, items and
     free ticket stay, anonymous, as the figures of who came (the funder report counts them). The
-    apps that keep a copy of the data (catering, audit) erase theirs on
-    `signals.registration_anonymised`."""
+    answers to the organisers' questions are deleted. The apps that keep a copy of the data
+    (catering, audit) erase theirs on `signals.registration_anonymised`."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = locking.lock_registration(registration.pk)
@@ -444,6 +472,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
         registration.needs_induction_loop = registration.needs_assistant = False
         registration.anonymised_at = now
         registration.save()
+        Answer.objects.filter(registration=registration).delete()
         # Whoever keeps a copy of the person's data erases it there: the catering, the audit trail.
         signals.registration_anonymised.send(sender=Registration, registration=registration, erased=erased)
         OutgoingMail.objects.filter(registration=registration).delete()

@@ -8,6 +8,8 @@ from common.local_copies import local_copies
 from outbox.models import OutgoingMail
 from outbox.tasks import send_outgoing_mail
 from registration import services
+from registration.models import Question, QuestionChoice
+from registration.questions import question_save
 
 ALL_CONSENTS = {"terms": True, "privacy": True, "image": False, "newsletter": False}
 _emails = itertools.count(1)
@@ -52,3 +54,13 @@ def send_queued_mail() -> int:
     for mail_id in OutgoingMail.objects.filter(state=OutgoingMail.State.QUEUED).values_list("pk", flat=True):
         sent += send_outgoing_mail.call(mail_id) == "sent"
     return sent
+
+
+def question(edition, kind="short_text", choices=(), **fields):
+    """An organisers' question saved as the admin saves it; `choices`: (Polish, English) pairs.
+    The wording defaults to both languages."""
+    fields = {"text_pl": "Pytanie?", "text_en": "Question?", **fields}
+    return question_save(
+        question=Question(edition=edition, kind=kind, **fields),
+        choices=[QuestionChoice(label_pl=pl, label_en=en) for pl, en in choices],
+    )

@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from attendees.selectors import registration_answers
 from catering import services as catering_services
 from catering.models import CateringOrder, FreeTicketClaim
 from messaging.models import Message
@@ -266,6 +268,7 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "anonymised_at",
         "awaiting_approval",
         "approved_at",
+        "answers_given",
     ]
     fieldsets = [
         (
@@ -303,6 +306,7 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
                 ]
             },
         ),
+        (_("Answers to the questions on the form"), {"fields": ["answers_given"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at", "cancelled_at", "anonymised_at"]}),
         (_("Cancellation"), {"fields": ["cancellation_reason"]}),
     ]
@@ -319,6 +323,14 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "export_xlsx",
         "anonymise",
     ]
+
+    @admin.display(description=_("answers"))
+    def answers_given(self, registration: Registration) -> str:
+        """Read-only: the person gives and changes them (the form, the management page)."""
+        rows = [(answer["question"], answer["answer"]) for answer in registration_answers(registration)]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: <strong>{}</strong>", rows)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

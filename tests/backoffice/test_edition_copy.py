@@ -15,7 +15,8 @@ from backoffice.errors import EditionError
 from catering.models import CateringOffer
 from program.models import Edition, ProgramItem
 from program.selectors import current_edition
-from tests.factories import sign_up
+from registration import services
+from tests.factories import question, sign_up
 
 from .test_admin import texts
 
@@ -69,6 +70,25 @@ class TestTheService:
         assert copied_offer.day.edition == copy and copied_offer.day.date == offer.day.date + shift
         # The original is untouched.
         assert edition.items.get(pk=visit.pk).seats_taken == 1
+
+    def test_copies_the_questions_asked_with_their_days_items_and_choices(
+        self, edition, visit, other_visit, first_day
+    ):
+        question(edition, "single_choice", [("S", "small"), ("M", "medium")], item=visit, text_en="Size?")
+        question(edition, "yes_no", day=first_day, required=True, text_en="Lunch?")
+        question(edition, text_en="Turned off?", is_active=False)
+        question(edition, item=other_visit, text_en="On a cancelled item?")
+        services.item_cancel(item=other_visit)
+        copy = edition_copy(edition=edition, number=edition.number + 1, starts_on=next_year(edition))
+        size, lunch = copy.questions.all()
+        assert (size.text_pl, size.text_en, size.item) == (
+            "Pytanie?",
+            "Size?",
+            copy.items.get(slug=visit.slug),
+        )
+        assert list(size.choices.values_list("label_pl", "label_en")) == [("S", "small"), ("M", "medium")]
+        assert (lunch.kind, lunch.required, lunch.day) == ("yes_no", True, copy.days.order_by("date").first())
+        assert edition.questions.count() == 4  # the edition's own stay as they were
 
     @pytest.mark.parametrize(
         ("change", "code"),

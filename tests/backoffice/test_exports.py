@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from backoffice import exports
 from registration import checkin
-from registration.models import Registration
-from tests.factories import sign_up
+from registration.models import Answer, Question, QuestionChoice, Registration
+from tests.factories import question, sign_up
 
 from .conftest import POLISH
 
@@ -91,6 +91,23 @@ class TestAttendeeList:
         rows = xlsx_sheets(organiser_client.get(reverse(EXPORT, args=["xlsx"]), {"q": "evil"}))["Attendees"]
         assert rows[1][:2] == ("'+48 600", '\'=HYPERLINK("http://evil")')
 
+    def test_a_column_per_question_in_order_with_the_answers(self, organiser_client, people, edition, visit):
+        polish, hostile = people
+        size = question(
+            edition, "multiple_choice", [("S", "small"), ("M", "medium")], text_en="Sizes?", order=2
+        )
+        note = question(edition, "short_text", text_en="Anything else?", order=1)
+        turned_off = question(edition, "yes_no", item=visit, text_en="Vegan?", order=3, is_active=False)
+        small, medium = size.choices.all()
+        Answer.objects.create(registration=polish, question=size, value=[small.pk, medium.pk])
+        Answer.objects.create(registration=polish, question=turned_off, value=True)
+        Answer.objects.create(registration=hostile, question=note, value="=1+1")
+        header, first, second = csv_rows(organiser_client.get(reverse(EXPORT, args=["csv"])))
+        at = header.index("Anything else?")
+        assert header[at : at + 3] == ["Anything else?", "Sizes?", "Vegan?"]
+        assert first[at : at + 3] == ["'=1+1", "", ""]  # the hostile one, defused
+        assert second[at : at + 3] == ["", "small; medium", "yes"]
+
     @pytest.mark.slow
     def test_5000_people_in_a_fixed_number_of_queries(self, edition, visit, django_assert_max_num_queries):
         registrations = Registration.objects.bulk_create(
@@ -105,12 +122,22 @@ class TestAttendeeList:
             for n in range(5000)
         )
         assert len(registrations) == 5000
-        # The columns' days and items, one query per kind of related row, the list itself: never
-        # per person or per chunk (the time is measured by `make bench`, docs/performance.md).
-        with django_assert_max_num_queries(6):
+        question = Question.objects.create(edition=edition, kind="single_choice", text="Koszulka?")
+        sizes = QuestionChoice.objects.bulk_create(
+            QuestionChoice(question=question, label=label) for label in ("S", "M")
+        )
+        Answer.objects.bulk_create(
+            Answer(registration=r, question=question, value=sizes[r.pk % 2].pk) for r in registrations
+        )
+        # The columns' days, items, questions and their choices, one query per kind of related
+        # row, the list itself: never per person or per chunk (the time is measured by
+        # `make bench`, docs/performance.md).
+        with django_assert_max_num_queries(9):
             sheet = exports.attendee_list(edition=edition, queryset=Registration.objects.all())
             content = exports.xlsx_bytes([sheet])
-        assert len(list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows())) == 5001
+        rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+        assert len(rows) == 5001
+        assert {row[rows[0].index("Koszulka?")] for row in rows[1:]} == {"S", "M"}
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from modeltranslation.translator import translator
 
 from messaging.models import Message
 from program.models import ConferenceDay, Edition, EditionLink, EditionRole, ProgramItem
+from registration.models import Question, QuestionChoice
 from tests.factories import sign_up
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ def calendar_texts(body: bytes) -> str:
 
 
 # Translated, but not part of an edition file: organisers write them in both languages on the form,
-# which requires both (messaging.services).
-NOT_IN_THE_EDITION_FILE = {Message}
+# which requires both (messaging.services, registration.questions).
+NOT_IN_THE_EDITION_FILE = {Message, Question, QuestionChoice}
 
 
 def test_every_model_with_translated_texts_is_checked(edition_2023):

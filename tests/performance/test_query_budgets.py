@@ -15,7 +15,7 @@ from messaging.services import message_send
 from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Booking, Registration
-from tests.factories import ALL_CONSENTS, forget_cached, person, sign_up
+from tests.factories import ALL_CONSENTS, forget_cached, person, question, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,18 @@ def test_item_detail(client, data, django_assert_max_num_queries):
         assert client.get(item.get_absolute_url()).status_code == 200
 
 
+SIGN_UP_FORM = {
+    "first_name": "Łucja",
+    "last_name": "Wąsowska",
+    "email": "lucja@example.com",
+    "town": "Nowy Sącz",
+    "voivodeship": "lesser_poland",
+    "organisation_type": "ngo",
+    "accept_terms": "on",
+    "submission_key": "6f1c8a4e-2b7d-4d1e-9a53-0c5b1f7e2a90",
+}
+
+
 def test_sign_up_post(client, data, django_assert_max_num_queries):
     items = list(data.items.filter(capacity__isnull=False).order_by("starts_at")[:1])
     form = {
@@ -93,6 +105,46 @@ def test_sign_up_post(client, data, django_assert_max_num_queries):
     assert response.status_code == 302
 
 
+def ask(edition, count: int) -> list:
+    """`count` questions of each kind with choices, half of them on the first limited item."""
+    item = edition.items.filter(capacity__isnull=False).order_by("starts_at").first()
+    sizes = [("S", "S"), ("M", "M"), ("L", "L")]
+    asked = [
+        question(edition, kind, sizes, item=item if n % 2 else None, required=True, text_pl=f"{kind} {n}?")
+        for n in range(count)
+        for kind in ("single_choice", "multiple_choice")
+    ]
+    forget_cached()
+    return asked
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_sign_up_form_with_questions(client, data, count, django_assert_max_num_queries):
+    """The questions come with the form's cached choices: read once, then none however many."""
+    ask(data, count)
+    # cold: the edition and its days, the items, the offer, the questions and their choices
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("registration:register")).status_code == 200
+    with django_assert_max_num_queries(2):  # the live seats and meals
+        response = client.get(reverse("registration:register"))
+    assert len(response.context["form"].questions) == 2 * count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_sign_up_post_with_answers(client, data, count, django_assert_max_num_queries):
+    """All the answers in one statement; the questions from the cache."""
+    asked = ask(data, count)
+    item = data.items.filter(capacity__isnull=False).order_by("starts_at").first()
+    form = {**SIGN_UP_FORM, "days": [data.days.first().pk], "items": [item.pk]}
+    for each in asked:
+        first = each.choices.first().pk
+        form[f"question_{each.pk}"] = first if each.kind == "single_choice" else [first]
+    with django_assert_max_num_queries(18):
+        response = client.post(reverse("registration:register"), form)
+    assert response.status_code == 302
+    assert Registration.objects.get(email=form["email"]).answers.count() == len(asked)
+
+
 def test_management_page(client, data, django_assert_max_num_queries):
     item = data.items.filter(capacity__isnull=False).first()
     registration = services.registration_create(
@@ -103,9 +155,28 @@ def test_management_page(client, data, django_assert_max_num_queries):
         consents=ALL_CONSENTS,
         submission_key=None,
     )
-    # 9: the messages the organisers sent the person are one query of their own (none per message).
+    # 10: the messages the organisers sent the person are one query of their own (none per
+    # message); the form's choices read cold hold the organisers' questions, one query more.
     with django_assert_max_num_queries(10):
         assert client.get(registration.get_manage_url()).status_code == 200
+    with django_assert_max_num_queries(9):  # the choices cached, as nearly always
+        assert client.get(registration.get_manage_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_management_page_with_questions(client, data, count, django_assert_max_num_queries):
+    """The person's answers: one query, however many questions (their choices come cached)."""
+    asked = ask(data, count)
+    item = data.items.filter(capacity__isnull=False).order_by("starts_at").first()
+    registration = sign_up(data, [item])
+    choice = asked[0].choices.first()
+    registration.answers.create(question=asked[0], value=choice.pk)
+    forget_cached()
+    client.get(registration.get_manage_url())  # the choices cached
+    with django_assert_max_num_queries(10):
+        response = client.get(registration.get_manage_url())
+    assert response.status_code == 200
+    assert len(response.context["person_form"].questions) == 2 * count
 
 
 def test_my_calendar(client, data, django_assert_max_num_queries):
@@ -210,3 +281,40 @@ def test_check_in_by_code(admin_client, data, django_assert_max_num_queries):
             HTTP_ACCEPT="application/json",
         )
     assert response.json()["state"] == "ok"
+
+
+# --- the organisers' questions (backoffice.admin.questions) and the person's data ---------------
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_question_list(admin_client, data, count, django_assert_max_num_queries):
+    ask(data, count)
+    with django_assert_max_num_queries(6):  # the session, the user, the list, its count, filters
+        response = admin_client.get(reverse("admin:registration_question_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_question_page(admin_client, data, count, django_assert_max_num_queries):
+    asked = question(data, "multiple_choice", [(f"{n}", f"{n}") for n in range(count)])
+    with django_assert_max_num_queries(8):  # the question, its choices, the editions, days, items
+        response = admin_client.get(reverse("admin:registration_question_change", args=[asked.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_my_data(client, data, count, django_assert_max_num_queries):
+    asked = ask(data, count)
+    item = data.items.filter(capacity__isnull=False).order_by("starts_at").first()
+    registration = sign_up(data, [item])
+    for each in asked:
+        choice = each.choices.first().pk
+        registration.answers.create(question=each, value=choice if each.kind == "single_choice" else [choice])
+    url = reverse(
+        "registration:data", kwargs={"public_id": registration.public_id, "token": registration.manage_token}
+    )
+    # the registration, its bookings, days, consents, catering orders, claims and messages; the
+    # answers with their questions, and the questions' choices: none per answer
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert len(response.json()["answers_to_the_organisers_questions"]) == len(asked)
