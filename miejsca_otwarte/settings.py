@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "registration",
     "catering",
     "messaging",
+    "aftercare",
     "attendees",
     "backoffice",
     "audit",
