@@ -124,13 +124,14 @@ class _Writer:
             story.append(Paragraph(escape(quoted), STYLES["centred"]))
         story += [Spacer(0, 8 * mm), Paragraph(escape(_("Days attended")), STYLES["heading"])]
         story += [
-            Paragraph(escape(f"{dateformat.format(day.date, 'l, j E Y')} — {day.title}"), text)
+            Paragraph(escape(f"{dateformat.format(day.date, 'l, j E Y')} — {day.title}"), STYLES["entry"])
             for day in attendance.days
         ]
         if attendance.items:
             story += [Spacer(0, 4 * mm), Paragraph(escape(_("Program items attended")), STYLES["heading"])]
             story += [
-                Paragraph(escape(f"{item_time(item)} — {item.title}"), text) for item in attendance.items
+                Paragraph(escape(f"{item_time(item)} — {item.title}"), STYLES["entry"])
+                for item in attendance.items
             ]
         story.append(Spacer(0, 10 * mm))
         if self.organisers:
@@ -173,6 +174,8 @@ STYLES = {
     "centred": _style("centred", fontSize=12, leading=17, alignment=TA_CENTER),
     "name": _style("name", fontName=FONT_BOLD, fontSize=20, leading=28, alignment=TA_CENTER, spaceBefore=6),
     "heading": _style("heading", fontName=FONT_BOLD, fontSize=12, spaceAfter=3),
-    "text": _style("text", leftIndent=0, spaceAfter=2),
+    "text": _style("text", spaceAfter=2),
+    # a hanging indent: a wrapped title stays clear of the next line's date
+    "entry": _style("entry", leftIndent=6 * mm, firstLineIndent=-6 * mm, spaceAfter=2),
     "footer": _style("footer", fontSize=8, leading=10, alignment=TA_CENTER),
 }

@@ -79,9 +79,10 @@ class FeedbackResults:
     rows: list[RatingRow]
 
 
-def feedback_results(edition: Edition) -> FeedbackResults:
-    """Every day of the edition and every item someone rated, each with its count, average and
-    spread; and how many people were invited and answered. Four queries."""
+def feedback_results(edition: Edition, days: list[ConferenceDay] | None = None) -> FeedbackResults:
+    """Every day of the edition (`days`, when the caller has read them) and every item someone
+    rated, each with its count, average and spread; and how many people were invited and answered.
+    Three queries and the days."""
     spread = {f"rated_{n}": Count("pk", filter=Q(rating=n)) for n in RATINGS}
     ratings = (
         FeedbackRating.objects.filter(answer__edition=edition)
@@ -92,7 +93,8 @@ def feedback_results(edition: Edition) -> FeedbackResults:
     by_day, by_item = {}, {}
     for row in ratings:
         (by_day if row["day_id"] else by_item)[row["day_id"] or row["item_id"]] = row
-    days = list(ConferenceDay.objects.filter(edition=edition).order_by("date"))
+    if days is None:
+        days = list(ConferenceDay.objects.filter(edition=edition).order_by("date"))
     items = list(ProgramItem.objects.filter(pk__in=by_item).order_by("starts_at", "pk"))
     rows = [_rating_row(day, by_day.get(day.pk)) for day in days]
     rows += [_rating_row(item, by_item[item.pk]) for item in items]
@@ -125,4 +127,9 @@ def feedback_comments(edition: Edition) -> QuerySet:
 
 
 def feedback_request_of(registration: Registration) -> FeedbackRequest | None:
-    return FeedbackRequest.objects.filter(registration=registration).first()
+    """The person's part in the survey, if any: no query when it was read with the registration
+    (`select_related("feedback_request")`)."""
+    try:
+        return registration.feedback_request
+    except FeedbackRequest.DoesNotExist:
+        return None

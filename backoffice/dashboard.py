@@ -296,5 +296,5 @@ def dashboard(edition: Edition) -> Dashboard:
         sections=[registrations, days, reminder_section(edition, conference_days), mails, *extra],
         items=items,
         catering=any(section.slug == "catering" for section in extra),
-        feedback=feedback_results(edition) if edition.is_over() else None,
+        feedback=feedback_results(edition, days=conference_days) if edition.is_over() else None,
     )
