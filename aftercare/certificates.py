@@ -6,7 +6,7 @@ prints; Paragraphs, so long titles wrap, and a page that would overflow is set s
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from html import escape
 
 from django.utils import dateformat, timezone, translation
@@ -47,15 +47,9 @@ def certificates_pdf(edition: Edition, *, issued_on: dt.date | None = None) -> b
     """Everybody's certificate in one file for printing, a page each in the person's language, in
     the order of their names: everyone active checked in on at least one day."""
     people = checked_in_people(edition).prefetch_related(*ATTENDANCE_PREFETCHES)
-    return certificates_of(edition, people.iterator(chunk_size=CHUNK_SIZE), issued_on=issued_on)
-
-
-def certificates_of(
-    edition: Edition, registrations: Iterable[Registration], *, issued_on: dt.date | None = None
-) -> bytes:
     writer = _Writer(edition, issued_on)
     writer.pdf.setTitle(_("Certificates of attendance") + f" — {edition.title} {edition.starts_on.year}")
-    for registration in registrations:
+    for registration in people.iterator(chunk_size=CHUNK_SIZE):
         registration.edition = edition  # read once, not per person
         writer.page(registration, attendance_of(registration), registration.language)
     return writer.finish()

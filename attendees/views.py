@@ -438,6 +438,7 @@ def my_calendar(request, public_id, token):
 def my_data(request, public_id, token):
     """Everything stored about the person (RODO: right of access and portability)."""
     registration = _registration_or_404(public_id, token)
+    survey = aftercare_selectors.feedback_request_of(registration)
     data = {
         "registration": model_to_dict(
             registration,
@@ -480,6 +481,8 @@ def my_data(request, public_id, token):
             {"sent": message.created_at, "subject": message.subject, "body": message.body}
             for message in messages_sent_to(registration)
         ],
+        # When they were invited and answered; the answer itself is kept without the person.
+        "feedback_survey": model_to_dict(survey, fields=["invited_at", "answered_at"]) if survey else None,
     }
     response = JsonResponse(
         data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}

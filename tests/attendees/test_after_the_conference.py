@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from aftercare import services
 from aftercare.models import FeedbackAnswer, FeedbackRating, FeedbackRequest
 from outbox.models import OutgoingMail
 from tests.factories import attended, sign_up
@@ -186,3 +187,15 @@ class TestSurvey:
         response = client_pl.post(url("registration:feedback", person), {"comment": "Hej"}, follow=True)
         assert response.redirect_chain == [(person.get_manage_url(), 302)]
         assert not FeedbackAnswer.objects.exists()
+
+
+def test_the_persons_data_says_when_they_were_invited_and_answered_not_what(client_pl, past):
+    person = attended(past)
+    data_url = url("registration:data", person)
+    assert client_pl.get(data_url).json()["feedback_survey"] is None
+    services.feedback_invite(registrations=[person])
+    client_pl.post(url("registration:feedback", person), {"comment": "Sekretna uwaga"})
+    data = client_pl.get(data_url)
+    survey = data.json()["feedback_survey"]
+    assert (survey["invited_at"] is not None, survey["answered_at"] is not None) == (True, True)
+    assert "Sekretna uwaga" not in data.content.decode()
