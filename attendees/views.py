@@ -255,8 +255,8 @@ def manage(request, public_id, token):
 
 
 def _after_the_conference(registration) -> dict:
-    """The certificate and the survey, once the edition is over, for a person checked in: no query
-    before that (the days come prefetched), one for the survey's state after."""
+    """The certificate and the survey, once the edition is over, for a person checked in. No query:
+    the days, the seats and the survey's state come with the registration."""
     try:
         aftercare_services.certificate_check(registration=registration)
     except DomainError:

@@ -302,22 +302,25 @@ def badges(request):
 @staff_only(PRINT_LISTS_PERMISSION)
 def certificates(request):
     """Everybody's certificate of attendance in one PDF for printing, once the edition is over;
-    before that, or with nobody checked in, the dashboard says why."""
+    before that, or with nobody checked in, the dashboard (or for the door, the check-in page)
+    says why."""
     edition = _reported_edition(request)
     if not edition.is_over():
         refusal = _("The certificates of attendance are printed once the edition is over (after %(date)s).")
         messages.error(request, refusal % {"date": f"{edition.ends_on:%d.%m.%Y}"})
-        return _to_dashboard(edition)
+        return _back_to_lists(request, edition)
     if not checked_in_people(edition).exists():
         messages.warning(
             request, _("Nobody was checked in at this edition: there is no certificate to print.")
         )
-        return _to_dashboard(edition)
+        return _back_to_lists(request, edition)
     return _pdf(certificates_pdf(edition), f"certificates-{edition.starts_on.year}")
 
 
-def _to_dashboard(edition):
-    return redirect(f"{reverse('admin_dashboard')}?{urlencode({'edition': edition.pk})}")
+def _back_to_lists(request, edition):
+    if request.user.has_perm("registration.view_registration"):
+        return redirect(f"{reverse('admin_dashboard')}?{urlencode({'edition': edition.pk})}")
+    return redirect("staff:checkin")
 
 
 @staff_only(EXPORT_PERMISSION)

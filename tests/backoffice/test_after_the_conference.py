@@ -121,19 +121,22 @@ class TestCertificatesForPrinting:
         [page] = PdfReader(io.BytesIO(response.content)).pages
         assert "Zofia Przyszła" in " ".join(page.extract_text().split())
 
-    def test_not_before_the_edition_is_over(self, staff_client, edition):
+    def test_not_before_the_edition_is_over(self, organiser_client, edition):
         sign_up(edition)
-        response = staff_client.get(self.url(edition), follow=True)
+        response = organiser_client.get(self.url(edition), follow=True)
         assert response.redirect_chain == [(f"{reverse('admin_dashboard')}?edition={edition.pk}", 302)]
         assert texts(response) == [
             "The certificates of attendance are printed once the edition is over (after "
             f"{edition.ends_on:%d.%m.%Y})."
         ]
 
-    def test_nobody_checked_in(self, staff_client, past):
+    def test_nobody_checked_in_the_door_is_told_on_its_page(self, staff_client, past):
         attended(past, checked_in=[])
         response = staff_client.get(self.url(past), follow=True)
-        assert texts(response) == ["Nobody was checked in at this edition: there is no certificate to print."]
+        assert response.redirect_chain == [(reverse("staff:checkin"), 302)]
+        assert "Nobody was checked in at this edition: there is no certificate to print." in (
+            response.content.decode()
+        )
 
     def test_only_for_those_who_print_lists(self, client, past):
         assert client.get(self.url(past)).status_code == 302  # to the login page
