@@ -8,10 +8,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from aftercare.certificates import certificate_pdf
 from catering.models import CateringOrder
 from catering.selectors import catering_for
 from messaging.models import Message
@@ -37,6 +39,8 @@ CALENDAR_KINDS = (
     OutgoingMail.Kind.ITEM_CHANGED,
 )
 CALENDAR_FILENAME = "my-program.ics"
+# The mails after the conference: no program, no ticket, a thank-you rather than "see you".
+AFTER_KINDS = (OutgoingMail.Kind.CERTIFICATE, OutgoingMail.Kind.FEEDBACK_INVITATION)
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
@@ -127,6 +131,8 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
         context.update(
             reminder_context(registration, outgoing.context.get("day_id"), context["days"], bookings)
         )
+    if outgoing.kind in AFTER_KINDS:
+        context.update(after_context(outgoing, registration))
     if outgoing.kind in CALENDAR_KINDS and registration.has_ticket:
         pdf = registration_ticket(registration, summary)
         filename = _("e-ticket") + f"-{registration.edition.number}.pdf"
@@ -134,6 +140,22 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
             (filename, pdf, "application/pdf"),
             (CALENDAR_FILENAME, registration_calendar(registration), "text/calendar; method=PUBLISH"),
         ]
+    return context
+
+
+def after_context(outgoing: OutgoingMail, registration: Registration) -> dict:
+    """The survey's link, or the certificate as a PDF in the person's language (built now, from
+    their check-ins as they are when the mail goes out)."""
+    context = {"after_event": True}
+    if outgoing.kind == OutgoingMail.Kind.FEEDBACK_INVITATION:
+        path = reverse(
+            "registration:feedback",
+            kwargs={"public_id": registration.public_id, "token": registration.manage_token},
+        )
+        context["survey_url"] = settings.SITE_URL + path
+    else:
+        filename = _("certificate-of-attendance") + f"-{registration.edition.number}.pdf"
+        context["attachments"] = [(filename, certificate_pdf(registration), "application/pdf")]
     return context
 
 

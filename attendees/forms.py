@@ -2,11 +2,15 @@ import uuid
 
 from django import forms
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.certificates import item_time
+from aftercare.models import COMMENT_MAX_LENGTH, RATINGS
+from aftercare.selectors import Attendance
 from catering.forms import CateringMixin
 from program.models import ProgramItem
 from registration import services
@@ -241,3 +245,48 @@ class ResendLinkForm(forms.Form):
         max_length=254,
         error_messages={"invalid": INVALID_EMAIL},
     )
+
+
+class FeedbackForm(forms.Form):
+    """The survey: a rating from 1 to 5 of each day and item the person attended, none required
+    ("no answer" is a choice, so a click can be taken back), and a comment. Whether the answer
+    says anything at all is the service's rule (`aftercare.services.feedback_submit`)."""
+
+    comment = forms.CharField(
+        label=_("Anything else you would like to tell us?"),
+        help_text=_("What was good, what we could do better next time. Please do not sign it."),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, attendance: Attendance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rated = {"day": {}, "item": {}}
+        for day in attendance.days:
+            self._add_rating("day", day, f"{dateformat.format(day.date, 'l, j E')} — {day.title}")
+        for item in attendance.items:
+            self._add_rating("item", item, f"{item_time(item)} — {item.title}")
+
+    def _add_rating(self, kind: str, subject, label: str) -> None:
+        name = f"{kind}_{subject.pk}"
+        self.fields[name] = forms.TypedChoiceField(
+            label=label,
+            choices=[("", _("no answer")), *((n, str(n)) for n in RATINGS)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        )
+        self.rated[kind][subject.pk] = name
+
+    def day_fields(self):
+        return [self[name] for name in self.rated["day"].values()]
+
+    def item_fields(self):
+        return [self[name] for name in self.rated["item"].values()]
+
+    def ratings(self, kind: str) -> dict[int, int]:
+        """The ratings given, by the day's or item's id."""
+        chosen = {pk: self.cleaned_data[name] for pk, name in self.rated[kind].items()}
+        return {pk: rating for pk, rating in chosen.items() if rating is not None}

@@ -25,7 +25,8 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     time; the lookup goes by the public id, which is not the secret."""
 
     registration = (
-        Registration.objects.select_related("edition__catering__day")
+        # The survey's request (aftercare) joined too: the pages after the conference read no more.
+        Registration.objects.select_related("edition__catering__day", "feedback_request")
         .prefetch_related(
             Prefetch("bookings", queryset=Booking.objects.select_related("item").order_by("item__starts_at")),
             Prefetch("days", queryset=DayAttendance.objects.select_related("day")),

@@ -20,4 +20,7 @@ urlpatterns = [
     path(f"manage/{MANAGE}ticket.pdf", views.ticket_pdf, name="ticket_pdf"),
     path(f"manage/{MANAGE}calendar.ics", views.my_calendar, name="calendar"),
     path(f"manage/{MANAGE}data.json", views.my_data, name="data"),
+    path(f"manage/{MANAGE}certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path(f"manage/{MANAGE}certificate/send/", views.certificate_send, name="certificate_send"),
+    path(f"manage/{MANAGE}feedback/", views.feedback, name="feedback"),
 ]

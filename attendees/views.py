@@ -9,9 +9,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from aftercare import certificates
+from aftercare import selectors as aftercare_selectors
+from aftercare import services as aftercare_services
 from catering import selectors as catering_selectors
 from catering import services as catering_services
 from catering.errors import CateringError
@@ -22,7 +25,14 @@ from registration import services, tickets
 from registration.errors import DomainError
 
 from . import selectors
-from .forms import PERSON_FIELDS, ChangeItemsForm, PersonForm, RegistrationForm, ResendLinkForm
+from .forms import (
+    PERSON_FIELDS,
+    ChangeItemsForm,
+    FeedbackForm,
+    PersonForm,
+    RegistrationForm,
+    ResendLinkForm,
+)
 from .services import sign_up
 
 
@@ -272,9 +282,21 @@ def manage(request, public_id, token):
             "is_open": edition.is_registration_open(),
             "changes_closed": _changes_closed(edition),
             "organisers_messages": messages_sent_to(registration),
+            **_after_the_conference(registration),
         },
         status=400 if invalid else 200,
     )
+
+
+def _after_the_conference(registration) -> dict:
+    """The certificate and the survey, once the edition is over, for a person checked in. No query:
+    the days, the seats and the survey's state come with the registration."""
+    try:
+        aftercare_services.certificate_check(registration=registration)
+    except DomainError:
+        return {}
+    survey = aftercare_selectors.feedback_request_of(registration)
+    return {"certificate": True, "survey_answered": survey is not None and survey.answered_at is not None}
 
 
 def _changes_closed(edition) -> str | None:
@@ -350,6 +372,86 @@ def ticket_pdf(request, public_id, token):
     return response
 
 
+@never_cache
+@require_safe
+def certificate_pdf(request, public_id, token):
+    """The certificate of attendance in the page's language, or in both with `?languages=both`.
+    Before the edition is over, or for a person never checked in, the management page says why."""
+    registration = _registration_or_404(public_id, token)
+    try:
+        aftercare_services.certificate_check(registration=registration)
+    except DomainError as error:
+        messages.info(request, error.message)
+        return redirect(registration.get_manage_url())
+    both = request.GET.get("languages") == "both"
+    languages = [code for code, _name in settings.LANGUAGES] if both else [translation.get_language()]
+    response = HttpResponse(
+        certificates.certificate_pdf(registration, languages=languages), content_type="application/pdf"
+    )
+    filename = f"certificate-{registration.edition.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_POST
+def certificate_send(request, public_id, token):
+    """The certificate by e-mail, on the person's request: counted against the client's limit for
+    mails on request, and refused by the service within minutes of the last one."""
+    registration = _registration_or_404(public_id, token)
+    limited = is_ratelimited(
+        request, group="resend", key="ip", rate=settings.RATELIMIT_RESEND, method="POST", increment=True
+    )
+    if limited:
+        messages.error(request, _("Too many attempts from your network. Please wait a minute and try again."))
+        return redirect(registration.get_manage_url())
+    try:
+        aftercare_services.certificate_send(registration=registration)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Your certificate is on its way to %(email)s.") % {"email": registration.email},
+        )
+    return redirect(registration.get_manage_url())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback(request, public_id, token):
+    """The survey, opened from the invitation's link (or the management page): once per person; a
+    second visit thanks them. Before the edition is over, or for a person never checked in, the
+    management page says why."""
+    registration = _registration_or_404(public_id, token)
+    try:
+        attendance = aftercare_services.certificate_check(registration=registration)
+    except DomainError as error:
+        messages.info(request, error.message)
+        return redirect(registration.get_manage_url())
+    survey = aftercare_selectors.feedback_request_of(registration)
+    if survey is not None and survey.answered_at is not None:
+        return _registration_page(request, "registration/feedback.html", registration, {"answered": True})
+    form = FeedbackForm(request.POST or None, attendance=attendance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            aftercare_services.feedback_submit(
+                registration=registration,
+                day_ratings=form.ratings("day"),
+                item_ratings=form.ratings("item"),
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you! Your answer has been saved."))
+            return redirect(request.path)
+    status = 400 if form.errors else 200
+    return _registration_page(
+        request, "registration/feedback.html", registration, {"form": form}, status=status
+    )
+
+
 def _no_ticket_yet(request, registration):
     messages.info(request, _("Your e-ticket comes when the organisers approve your registration."))
     return redirect(registration.get_manage_url())
@@ -371,6 +473,7 @@ def my_calendar(request, public_id, token):
 def my_data(request, public_id, token):
     """Everything stored about the person (RODO: right of access and portability)."""
     registration = _registration_or_404(public_id, token)
+    survey = aftercare_selectors.feedback_request_of(registration)
     data = {
         "registration": model_to_dict(
             registration,
@@ -414,6 +517,8 @@ def my_data(request, public_id, token):
             {"sent": message.created_at, "subject": message.subject, "body": message.body}
             for message in messages_sent_to(registration)
         ],
+        # When they were invited and answered; the answer itself is kept without the person.
+        "feedback_survey": model_to_dict(survey, fields=["invited_at", "answered_at"]) if survey else None,
     }
     response = JsonResponse(
         data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}

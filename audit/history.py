@@ -17,7 +17,9 @@ first version, as its days are).
 Outgoing mail has no history: its row is its own log (state, attempts, last error, sent at), and
 a history row per queued and per sent mail doubled the writes of the two busiest paths, sign-up
 and the mail worker. The organisers' messages are recorded when sent (the texts, the group, the
-user); their recipient rows are not (written once with the message, never changed).
+user); their recipient rows are not (written once with the message, never changed). The feedback
+survey's requests are recorded (invited, answered); its answers are not: they are anonymous
+(aftercare.models), and certificates sent are outgoing mail.
 
 Anonymising a registration (RODO) blanks the personal columns of its history rows, and the
 values of its answers' history rows (audit.receivers, on
@@ -31,6 +33,7 @@ import simple_history
 from modeltranslation.translator import translator
 from simple_history.manager import HistoryManager
 
+from aftercare.models import FeedbackRequest
 from messaging.models import Message
 from program.models import Edition, ProgramItem
 from registration.models import Answer, Booking, DayAttendance, Question, QuestionChoice, Registration
@@ -64,3 +67,5 @@ register(Message, excluded_fields=translator.get_options_for_model(Message).get_
 register(Question, excluded_fields=translator.get_options_for_model(Question).get_field_names())
 register(QuestionChoice, excluded_fields=translator.get_options_for_model(QuestionChoice).get_field_names())
 register(Answer)
+# Who was invited to the survey and when they answered; never the answers, which name nobody.
+register(FeedbackRequest)

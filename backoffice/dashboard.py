@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aftercare.selectors import FeedbackResults, feedback_results
 from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 from outbox.models import OutgoingMail
 from program.models import ConferenceDay, Edition, ProgramItem
@@ -61,6 +62,8 @@ class Dashboard:
     items: list[ItemFill]
     # The edition sells catering: the page links the caterer's and the accountant's lists.
     catering: bool = False
+    # Once the edition is over: the survey's results (anonymous), and the certificates' links.
+    feedback: FeedbackResults | None = None
 
 
 def _changelist(model, **params) -> str:
@@ -294,4 +297,5 @@ def dashboard(edition: Edition) -> Dashboard:
         sections=[registrations, days, reminder_section(edition, conference_days), mails, *extra],
         items=items,
         catering=any(section.slug == "catering" for section in extra),
+        feedback=feedback_results(edition, days=conference_days) if edition.is_over() else None,
     )

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from aftercare.selectors import feedback_comments, feedback_results
 from catering import selectors
 from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 from program.models import ConferenceDay, Edition, ProgramItem
@@ -511,6 +512,35 @@ def _free_tickets(edition: Edition) -> list[Sheet]:
             ],
         )
     ]
+
+
+# --- the feedback survey -------------------------------------------------------------------------
+
+
+def feedback_sheets(*, edition: Edition) -> dict[str, Sheet]:
+    """The survey's results, anonymous: per day and rated item the number of ratings, the average
+    and how many gave each mark; and the comments alone, in the answers' random order, without the
+    ratings that came with them (a rare combination of items could tell whose a comment is)."""
+    results = feedback_results(edition)
+    marks = [str(n) for n in range(1, 6)]
+    return {
+        "ratings": Sheet(
+            title=_("Ratings"),
+            headers=[_("Day or program item"), _("Ratings"), _("Average"), *marks],
+            rows=[[_rated(row.subject), row.count, row.average, *row.spread] for row in results.rows],
+        ),
+        "comments": Sheet(
+            title=_("Comments"),
+            headers=[_("Comment")],
+            rows=([comment] for comment in feedback_comments(edition).iterator(chunk_size=CHUNK_SIZE)),
+        ),
+    }
+
+
+def _rated(subject) -> str:
+    if isinstance(subject, ConferenceDay):
+        return str(subject)
+    return f"{timezone.localtime(subject.starts_at):%d.%m.%Y %H:%M} {subject.title}"
 
 
 # --- writers ------------------------------------------------------------------------------------

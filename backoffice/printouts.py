@@ -18,21 +18,14 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
 from common.pdf_text import fit_lines, markup
-from program.models import Edition, EditionRole
+from program.models import Edition
+from program.selectors import funders_line
 from registration.models import Registration
 from registration.tickets import FONT, FONT_BOLD, draw_ticket_qr, formatted_ticket_code, register_fonts
 
 
 def edition_heading(edition: Edition) -> str:
     return f"{edition.number}. {edition.title} {edition.starts_on.year} — {edition.city}"
-
-
-def funders_line(edition: Edition) -> str:
-    """What the funders ask to be printed: their note (e.g. the programme), else their name."""
-    funders = EditionRole.objects.filter(edition=edition, role=EditionRole.Role.FUNDER).select_related(
-        "organisation"
-    )
-    return " ".join(role.note or role.organisation.name for role in funders)
 
 
 class _NumberedCanvas(canvas.Canvas):

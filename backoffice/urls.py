@@ -17,4 +17,7 @@ urlpatterns = [
     path("exports/sign-in/day/<int:day_id>.pdf", staff_views.sign_in_sheet_day, name="sign_in_day"),
     path("exports/sign-in/item/<int:item_id>.pdf", staff_views.sign_in_sheet_item, name="sign_in_item"),
     path("exports/badges.pdf", staff_views.badges, name="badges"),
+    path("exports/certificates.pdf", staff_views.certificates, name="certificates"),
+    path("exports/feedback.xlsx", staff_views.feedback_export, name="feedback_export"),
+    path("exports/feedback-<str:part>.csv", staff_views.feedback_csv, name="feedback_csv"),
 ]

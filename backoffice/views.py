@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aftercare.certificates import certificates_pdf
+from aftercare.selectors import checked_in_people
 from program.models import ConferenceDay, Edition, ProgramItem
 from program.selectors import current_edition_or_404
 from registration import checkin, services
@@ -67,6 +69,7 @@ def dashboard(request):
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
         "can_check_in": request.user.has_perm(CHECK_IN_PERMISSION),
         "can_write_messages": request.user.has_perm(WRITE_MESSAGES_PERMISSION),
+        "can_print": request.user.has_perm(PRINT_LISTS_PERMISSION),
     }
     return render(request, "admin/dashboard.html", context)
 
@@ -311,3 +314,46 @@ def badges(request):
         people = people.filter(days__day=day_id)
     pdf = printouts.badges_pdf(edition=edition, registrations=people.iterator())
     return _pdf(pdf, f"badges-{edition.starts_on.year}")
+
+
+# --- after the conference -----------------------------------------------------------------------
+
+
+@staff_only(PRINT_LISTS_PERMISSION)
+def certificates(request):
+    """Everybody's certificate of attendance in one PDF for printing, once the edition is over;
+    before that, or with nobody checked in, the dashboard (or for the door, the check-in page)
+    says why."""
+    edition = _reported_edition(request)
+    if not edition.is_over():
+        refusal = _("The certificates of attendance are printed once the edition is over (after %(date)s).")
+        messages.error(request, refusal % {"date": f"{edition.ends_on:%d.%m.%Y}"})
+        return _back_to_lists(request, edition)
+    if not checked_in_people(edition).exists():
+        messages.warning(
+            request, _("Nobody was checked in at this edition: there is no certificate to print.")
+        )
+        return _back_to_lists(request, edition)
+    return _pdf(certificates_pdf(edition), f"certificates-{edition.starts_on.year}")
+
+
+def _back_to_lists(request, edition):
+    if request.user.has_perm("registration.view_registration"):
+        return redirect(f"{reverse('admin_dashboard')}?{urlencode({'edition': edition.pk})}")
+    return redirect("staff:checkin")
+
+
+@staff_only(EXPORT_PERMISSION)
+def feedback_export(request):
+    edition = _reported_edition(request)
+    sheets = exports.feedback_sheets(edition=edition)
+    return exports.xlsx_response(list(sheets.values()), f"feedback-{edition.starts_on.year}")
+
+
+@staff_only(EXPORT_PERMISSION)
+def feedback_csv(request, part: str):
+    edition = _reported_edition(request)
+    sheets = exports.feedback_sheets(edition=edition)
+    if part not in sheets:
+        raise Http404
+    return exports.csv_response(sheets[part], f"feedback-{part}-{edition.starts_on.year}")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "registration",
     "catering",
     "messaging",
+    "aftercare",
     "attendees",
     "backoffice",
     "audit",

@@ -26,6 +26,8 @@ class OutgoingMail(models.Model):
         MESSAGE = "message", _("Message from the organisers")
         ITEM_CHANGED = "item_changed", _("Program item changed")
         ITEM_CANCELLED = "item_cancelled", _("Program item cancelled")
+        CERTIFICATE = "certificate", _("Certificate of attendance")
+        FEEDBACK_INVITATION = "feedback_invitation", _("Invitation to the feedback survey")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

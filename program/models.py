@@ -143,6 +143,10 @@ class Edition(models.Model):
         """After `changes_close_at` attendees change nothing online; organisers still can."""
         return self.changes_close_at is not None and (at or timezone.now()) >= self.changes_close_at
 
+    def is_over(self, at=None) -> bool:
+        """From the day after the last day, in the site's time zone (certificates, the survey)."""
+        return timezone.localdate(at or timezone.now()) > self.ends_on
+
 
 class EditionLink(models.Model):
     """An external page about the edition, e.g. the partners' sign-up pages."""

@@ -93,6 +93,24 @@ def roles_by_kind(edition: Edition) -> dict[str, list[EditionRole]]:
     return grouped
 
 
+def funders_line(edition: Edition) -> str:
+    """What the funders ask to be printed: their note (e.g. the programme), else their name; in the
+    active language (the note is translated). The printouts and certificates carry it."""
+    funders = EditionRole.objects.filter(edition=edition, role=EditionRole.Role.FUNDER).select_related(
+        "organisation"
+    )
+    return " ".join(role.note or role.organisation.name for role in funders)
+
+
+def organisers(edition: Edition) -> list[str]:
+    """The names of the main organiser, then the co-organisers, in the edition's order."""
+    roles = EditionRole.objects.filter(
+        edition=edition, role__in=[EditionRole.Role.MAIN_ORGANISER, EditionRole.Role.CO_ORGANISER]
+    ).select_related("organisation")
+    main_first = sorted(roles, key=lambda role: role.role != EditionRole.Role.MAIN_ORGANISER)
+    return [role.organisation.name for role in main_first]
+
+
 def _page_key(language: str) -> str:
     return f"program:page:{language}"
 

@@ -461,8 +461,7 @@ def registration_anonymise(*, registration: Registration, now: dt.datetime | Non
     now = now or timezone.now()
     with transaction.atomic():
         registration = locking.lock_registration(registration.pk)
-        edition_over = timezone.localdate(now) > registration.edition.ends_on
-        if registration.is_active and not edition_over:
+        if registration.is_active and not registration.edition.is_over(now):
             registration = _cancel(registration, now=now, notify=False)
         erased = [registration.full_name, registration.email]  # what may be written elsewhere
         for name in ANONYMISED_TEXT_FIELDS:

@@ -86,6 +86,31 @@ def second_day(edition):
     return edition.days.order_by("date").last()
 
 
+# A past edition, for what comes after one (certificates, the survey): the 2023 one, as written.
+
+
+@pytest.fixture
+def past(edition_2023):
+    return edition_2023
+
+
+@pytest.fixture
+def visit_2023(past):
+    """A study visit on the first day, 14:00–17:00."""
+    return ProgramItem.objects.get(edition=past, slug="wizyta-kozlowka")
+
+
+@pytest.fixture
+def evening_2023(past):
+    """The evening networking meeting on the first day, 18:30, with the edition's longest title."""
+    return ProgramItem.objects.get(edition=past, slug="wieczorne-spotkanie-sieciowanie")
+
+
+@pytest.fixture
+def days_2023(past):
+    return list(past.days.order_by("date"))
+
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests
 # themselves (loading data) are still synchronous and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

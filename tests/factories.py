@@ -1,13 +1,15 @@
 """People and sign-ups for tests, made through the same service the site uses."""
 
+import datetime as dt
 import itertools
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from common.local_copies import local_copies
 from outbox.models import OutgoingMail
 from outbox.tasks import send_outgoing_mail
-from registration import services
+from registration import checkin, services
 from registration.models import Question, QuestionChoice
 from registration.questions import question_save
 
@@ -64,3 +66,28 @@ def question(edition, kind="short_text", choices=(), **fields):
         question=Question(edition=edition, kind=kind, **fields),
         choices=[QuestionChoice(label_pl=pl, label_en=en) for pl, en in choices],
     )
+
+
+# Inside the 2023 edition's registration window (tests of what comes after an edition).
+DURING_2023 = timezone.make_aware(dt.datetime(2023, 11, 20, 12, 0))
+
+
+def attended(edition, items=(), checked_in=None, language="pl", **person_fields):
+    """A person of a past edition (the 2023 one) who came: signed up while registration was open
+    for every day, without the confirmation mail, and checked in at noon on the `checked_in` days
+    (all of them by default)."""
+    days = list(edition.days.order_by("date"))
+    registration = services.registration_create(
+        edition=edition,
+        person=person(**person_fields),
+        days=days,
+        items=items,
+        consents=ALL_CONSENTS,
+        language=language,
+        notify=False,
+        now=DURING_2023,
+    )
+    for day in days if checked_in is None else checked_in:
+        noon = timezone.make_aware(dt.datetime.combine(day.date, dt.time(12)))
+        checkin.attendance_check_in(registration=registration, day=day, now=noon)
+    return registration

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from aftercare import services as aftercare_services
 from attendees.selectors import registration_answers
 from catering import services as catering_services
 from catering.models import CateringOrder, FreeTicketClaim
@@ -319,6 +320,8 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
         "approve_claims",
         "reject_claims",
         "mark_catering_paid",
+        "send_certificates",
+        "invite_to_feedback",
         "export_csv",
         "export_xlsx",
         "anonymise",
@@ -547,6 +550,65 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/registration/registration/action_form.html", context)
+
+    # --- after the conference ---
+
+    @admin.action(description=_("Send certificates of attendance"), permissions=["change"])
+    def send_certificates(self, request, queryset):
+        sent = aftercare_services.certificates_send(registrations=self._people(queryset))
+        self._report_sent(
+            request,
+            sent,
+            _("Certificate of attendance sent (admin action)."),
+            ngettext(
+                "Certificate of attendance queued for %(count)d person.",
+                "Certificates of attendance queued for %(count)d people.",
+                len(sent.done),
+            ),
+            ngettext(
+                "%(count)d person already had one and was skipped.",
+                "%(count)d people already had one and were skipped.",
+                sent.already,
+            ),
+        )
+
+    @admin.action(description=_("Invite to the feedback survey"), permissions=["change"])
+    def invite_to_feedback(self, request, queryset):
+        sent = aftercare_services.feedback_invite(registrations=self._people(queryset))
+        self._report_sent(
+            request,
+            sent,
+            _("Invited to the feedback survey (admin action)."),
+            ngettext(
+                "Invitation to the survey queued for %(count)d person.",
+                "Invitations to the survey queued for %(count)d people.",
+                len(sent.done),
+            ),
+            ngettext(
+                "%(count)d person had been invited already and was skipped.",
+                "%(count)d people had been invited already and were skipped.",
+                sent.already,
+            ),
+        )
+
+    def _people(self, queryset):
+        return queryset.select_related("edition").order_by("pk")
+
+    def _report_sent(self, request, sent, log_message, done_text, already_text) -> None:
+        for registration in sent.done:
+            self.log_change(request, registration, log_message)
+        self.message_user(request, done_text % {"count": len(sent.done)}, messages.SUCCESS)
+        if sent.already:
+            self.message_user(request, already_text % {"count": sent.already}, messages.INFO)
+        if sent.not_eligible:
+            skipped = ngettext(
+                "%(count)d person was skipped: not checked in at the conference, cancelled, or the "
+                "edition is not over yet.",
+                "%(count)d people were skipped: not checked in at the conference, cancelled, or the "
+                "edition is not over yet.",
+                sent.not_eligible,
+            )
+            self.message_user(request, skipped % {"count": sent.not_eligible}, messages.WARNING)
 
     @admin.action(description=_("Export the selection (CSV)"), permissions=["export"])
     def export_csv(self, request, queryset):

@@ -438,6 +438,8 @@ class TestPermissions:
             "approve_claims",
             "reject_claims",
             "mark_catering_paid",
+            "send_certificates",
+            "invite_to_feedback",
             "export_csv",
             "export_xlsx",
             "anonymise",

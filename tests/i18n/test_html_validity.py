@@ -15,6 +15,7 @@ from program.models import ProgramItem
 from registration import services
 from registration.checkin import attendance_check_in
 from registration.models import Registration
+from tests.factories import attended
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -80,19 +81,21 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
     files.append(tmp_path / "register-claim-errors.html")
     files[-1].write_bytes(response.content)
 
+    assert vnu_errors(vnu, files) == []
+    assert len(files) == len(urls) + 2 == 15  # every page above and the form with its errors
+
+
+def vnu_errors(vnu: list[str], files: list[Path]) -> list[str]:
     result = subprocess.run(  # noqa: S603 (java and the checker, files we wrote)
         [*vnu, "--errors-only", "--format", "json", *files],
         capture_output=True,
         text=True,
         timeout=300,
     )
-
-    errors = [
+    return [
         f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
         for message in json.loads(result.stderr)["messages"]
     ]
-    assert errors == []
-    assert len(files) == len(urls) + 2 == 15  # every page above and the form with its errors
 
 
 def test_check_in_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
@@ -151,13 +154,25 @@ def test_check_in_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
         files[-1].write_bytes(response.content)
     states = [r.context["result"].state for r in responses.values() if r.context["result"]]
     assert states == ["ok", "already", "not_attending", "cancelled", "unknown_code", "awaiting_approval"]
+    assert vnu_errors(vnu, files) == []
 
-    result = subprocess.run(  # noqa: S603 (java and the checker, files we wrote)
-        [*vnu, "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300
+
+def test_pages_after_the_conference_are_valid_html(client, past, visit_2023, vnu, tmp_path):
+    """The management page with the certificate, the survey, with its errors and once answered."""
+    person = attended(past, [visit_2023])
+    survey = reverse(
+        "registration:feedback", kwargs={"public_id": person.public_id, "token": person.manage_token}
     )
-
-    errors = [
-        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
-        for message in json.loads(result.stderr)["messages"]
-    ]
-    assert errors == []
+    client.cookies["django_language"] = "pl"
+    pages = {
+        "manage-after": client.get(person.get_manage_url()),
+        "survey": client.get(survey),
+        "survey-errors": client.post(survey, {"comment": "", f"item_{visit_2023.pk}": "9"}),
+        "survey-answered": client.post(survey, {"comment": "Dziękujemy!"}, follow=True),
+    }
+    files = []
+    for name, response in pages.items():
+        assert response.status_code == (400 if name == "survey-errors" else 200), name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    assert vnu_errors(vnu, files) == []

@@ -9,13 +9,14 @@ import itertools
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from model_bakery import baker
 
 from messaging.services import message_send
 from program.models import Organisation, ProgramItem
 from registration import services
-from registration.models import Booking, Registration
-from tests.factories import ALL_CONSENTS, forget_cached, person, question, sign_up
+from registration.models import Booking, DayAttendance, Registration
+from tests.factories import ALL_CONSENTS, attended, forget_cached, person, question, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +319,74 @@ def test_my_data(client, data, count, django_assert_max_num_queries):
     with django_assert_max_num_queries(9):
         response = client.get(url)
     assert len(response.json()["answers_to_the_organisers_questions"]) == len(asked)
+
+
+# --- after the conference (aftercare): the 2023 edition, over, with a person who came ------------
+
+
+@pytest.fixture(params=["small", "large"])
+def came(request, past, visit_2023):
+    """A person checked in on both days of the past edition, with a seat on a visit; with the large
+    data the edition has 30 more items and 200 more people."""
+    if request.param == "large":
+        grow(past, items=30, registrations=200)
+        came_too = Registration.objects.filter(edition=past, email__startswith="bulk")[:50]
+        DayAttendance.objects.bulk_create(
+            DayAttendance(registration=registration, day=day, checked_in_at=timezone.now())
+            for registration in came_too
+            for day in past.days.all()
+        )
+    forget_cached()
+    return attended(past, [visit_2023])
+
+
+def private(name: str, registration) -> str:
+    return reverse(name, kwargs={"public_id": registration.public_id, "token": registration.manage_token})
+
+
+def test_management_page_after_the_conference(client, came, django_assert_max_num_queries):
+    # the page's 9: the survey's state is read with the registration
+    with django_assert_max_num_queries(9):
+        response = client.get(came.get_manage_url())
+    assert 'data-testid="after-the-conference"' in response.content.decode()
+
+
+def test_certificate_download(client, came, django_assert_max_num_queries):
+    # the registration, its days and bookings, the organisers, the funders
+    with django_assert_max_num_queries(5):
+        assert client.get(private("registration:certificate_pdf", came)).status_code == 200
+
+
+def test_certificate_by_mail(client, came, django_assert_max_num_queries):
+    with django_assert_max_num_queries(11):
+        assert client.post(private("registration:certificate_send", came)).status_code == 302
+
+
+def test_survey_page_and_answer(client, came, days_2023, visit_2023, django_assert_max_num_queries):
+    survey = private("registration:feedback", came)
+    with django_assert_max_num_queries(3):
+        assert client.get(survey).status_code == 200
+    answer = {f"day_{days_2023[0].pk}": "4", f"item_{visit_2023.pk}": "5", "comment": "Dobrze."}
+    with django_assert_max_num_queries(17):
+        assert client.post(survey, answer).status_code == 302
+
+
+def test_dashboard_after_the_conference(admin_client, came, django_assert_max_num_queries):
+    # the dashboard's 15 (tests/backoffice/test_dashboard.py), the survey's results included
+    with django_assert_max_num_queries(15):
+        response = admin_client.get(reverse("admin_dashboard"), {"edition": came.edition_id})
+    assert 'data-section="after"' in response.content.decode()
+
+
+def test_certificates_for_printing(admin_client, came, django_assert_max_num_queries):
+    # the user, the edition, whether anyone came, the organisers, the funders per language, the
+    # people with their days and bookings (one chunk each)
+    with django_assert_max_num_queries(9):
+        response = admin_client.get(reverse("staff:certificates"), {"edition": came.edition_id})
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_survey_export(admin_client, came, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        response = admin_client.get(reverse("staff:feedback_export"), {"edition": came.edition_id})
+    assert response.status_code == 200

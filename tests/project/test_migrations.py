@@ -37,6 +37,7 @@ OLD_LAYOUT = [
     ("catering", None),
     ("outbox", None),
     ("messaging", None),  # came after the move, and needs the outbox's and registration's new layout
+    ("aftercare", None),  # likewise
 ]
 MOVED_APPS = {label for label, _ in OLD_LAYOUT}
 # Moved content types: model → (old app, new app).

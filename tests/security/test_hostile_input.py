@@ -358,6 +358,10 @@ PAGE_PARAMETERS = {
     "switch_language": ["next"],
     "staff:checkin": ["day", "q"],
     "staff:badges": ["day"],
+    "registration:certificate_pdf": ["languages"],
+    "staff:certificates": ["edition"],
+    "staff:feedback_export": ["edition"],
+    "staff:feedback_csv": ["edition"],
 }
 # Django's own changelist parameters: search, ordering, page, show all, facets, popup, to_field.
 CHANGELIST_PARAMETERS = ["q", "o", "p", "all", "_facets", "_popup", "_to_field"]
@@ -424,6 +428,9 @@ def site_pages(edition, visit, registration) -> dict[str, str]:
             "registration:ticket_pdf": manage,
             "registration:calendar": manage,
             "registration:data": manage,
+            "registration:certificate_pdf": manage,
+            "registration:certificate_send": manage,
+            "registration:feedback": manage,
             "staff:checkin": {},
             "staff:checkin_action": {"registration_id": registration.pk, "day_id": day.pk},
             "staff:checkin_code": {"day_id": day.pk},
@@ -436,6 +443,9 @@ def site_pages(edition, visit, registration) -> dict[str, str]:
             "staff:sign_in_day": {"day_id": day.pk},
             "staff:sign_in_item": {"item_id": visit.pk},
             "staff:badges": {},
+            "staff:certificates": {},
+            "staff:feedback_export": {},
+            "staff:feedback_csv": {"part": "ratings"},
         }.items()
     }
 
