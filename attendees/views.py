@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.forms import BaseForm
 from django.db.models import prefetch_related_objects
+from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
