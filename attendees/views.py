@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import prefetch_related_objects
+from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -148,9 +149,11 @@ def thanks(request, public_id, token):
     return _registration_page(request, "registration/thanks.html", registration, context)
 
 
-# What the management page's forms can do. Each takes the request, the registration and the
-# page's forms (it binds its own to the POST data), calls one service and returns the message to
-# show, or None when its form is invalid and the page shows again with the errors.
+# The management page is a summary; each change is a focused step of its own under the same
+# private link: one form, one save button. What a step's form can do: each takes the request, the
+# registration and the step's forms (it binds its own to the POST data), calls one service and
+# returns the message to show, or None when its form is invalid and the step shows again with the
+# errors.
 
 
 def _person_form(registration, questions, data=None) -> PersonForm:
@@ -194,7 +197,7 @@ def _save_items(request, registration, forms):
 
 
 def _leave_waitlist(request, registration, forms):
-    kept = [b.item_id for b in forms["bookings"] if str(b.item_id) != request.POST.get("item")]
+    kept = [b.item_id for b in registration.bookings.all() if str(b.item_id) != request.POST.get("item")]
     services.registration_change_items(registration=registration, item_ids=kept)
     return _("You have left the waiting list.")
 
@@ -216,75 +219,120 @@ def _drop_catering(request, registration, forms):
     return _("You have given up the catering.")
 
 
-MANAGE_ACTIONS = {
-    "person": _save_person,
-    "items": _save_items,
-    "leave_waitlist": _leave_waitlist,
-    "catering_add": _save_catering,
-    "catering_diet": _save_catering,
-    "catering_drop": _drop_catering,
-}
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def manage(request, public_id, token):
-    registration = _registration_or_404(public_id, token)
-    edition = registration.edition
-    bookings = list(registration.bookings.all())
-    choices = selectors.sign_up_choices(edition)
-    items, questions = choices.items, choices.questions
-    if questions:  # read once, for the form shown and the one sent
-        prefetch_related_objects([registration], "answers")
-    catering_summary = catering_selectors.catering_for(registration)
-    order = catering_summary.order if catering_summary else None
-    forms = {
-        "bookings": bookings,
-        "items": items,
-        "questions": questions,
-        "person_form": _person_form(registration, questions),
-        "items_form": ChangeItemsForm(
-            edition=edition,
-            items=items,
-            prefix="items",
-            initial={
-                "items": [b.item_id for b in bookings],
-                "days": [d.day_id for d in registration.days.all()],
-            },
-        ),
-        "catering_form": CateringManageForm(
-            prefix="catering",
-            initial=model_to_dict(order, fields=CateringManageForm.base_fields) if order else {},
-        ),
-    }
-    action = MANAGE_ACTIONS.get(request.POST.get("action", ""))
+def _manage_step(request, registration, template: str, actions: dict, forms: dict, **context):
+    """A step's POST runs its action (the names the management page's forms have always sent),
+    for a registration still active; the service refuses what the deadline no longer allows. Saved,
+    back to the summary with the message; refused, the step again with the reason."""
+    action = actions.get(request.POST.get("action", ""))
     if request.method == "POST" and registration.is_active and action is not None:
         try:
             done = action(request, registration, forms)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect(registration.get_manage_url())
+            return redirect(request.path)
         if done:
             messages.success(request, done)
             return redirect(registration.get_manage_url())
-    invalid = any(forms[name].errors for name in ("person_form", "items_form", "catering_form"))
+    invalid = any(isinstance(form, BaseForm) and form.errors for form in forms.values())
+    context = {**forms, **context, "changes_closed": _changes_closed(registration.edition)}
+    return _registration_page(request, template, registration, context, status=400 if invalid else 200)
+
+
+def _can_order_catering(catering_summary) -> bool:
+    return (
+        catering_summary is not None
+        and catering_summary.order is None
+        and catering_services.can_order_paid(catering_summary.offer, timezone.now())
+        and catering_summary.offer.paid_left > 0
+    )
+
+
+@never_cache
+@require_safe
+def manage(request, public_id, token):
+    """The summary: what the person holds, what to pay, the ticket, the messages; no form. Each
+    change is a step of its own (below)."""
+    registration = _registration_or_404(public_id, token)
+    catering_summary = catering_selectors.catering_for(registration)
     return _registration_page(
         request,
         "registration/manage.html",
         registration,
         {
-            **forms,
             "catering": catering_summary,
-            "can_order_catering": catering_summary is not None
-            and order is None
-            and catering_services.can_order_paid(catering_summary.offer, timezone.now())
-            and catering_summary.offer.paid_left > 0,
-            "is_open": edition.is_registration_open(),
-            "changes_closed": _changes_closed(edition),
+            "can_order_catering": _can_order_catering(catering_summary),
+            "changes_closed": _changes_closed(registration.edition),
             "organisers_messages": messages_sent_to(registration),
             **_after_the_conference(registration),
         },
-        status=400 if invalid else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_items(request, public_id, token):
+    """Change the days and program items; leave a waiting list (the summary's buttons post here)."""
+    registration = _registration_or_404(public_id, token)
+    edition = registration.edition
+    items = selectors.sign_up_choices(edition).items
+    form = ChangeItemsForm(
+        edition=edition,
+        items=items,
+        prefix="items",
+        initial={
+            "items": [booking.item_id for booking in registration.bookings.all()],
+            "days": [attendance.day_id for attendance in registration.days.all()],
+        },
+    )
+    return _manage_step(
+        request,
+        registration,
+        "registration/manage_items.html",
+        {"items": _save_items, "leave_waitlist": _leave_waitlist},
+        {"items_form": form, "items": items},
+        is_open=edition.is_registration_open(),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_details(request, public_id, token):
+    """Change the personal details and the answers to the organisers' questions."""
+    registration = _registration_or_404(public_id, token)
+    questions = selectors.sign_up_choices(registration.edition).questions
+    if questions:  # read once, for the form shown and the one sent
+        prefetch_related_objects([registration], "answers")
+    return _manage_step(
+        request,
+        registration,
+        "registration/manage_details.html",
+        {"person": _save_person},
+        {"person_form": _person_form(registration, questions), "questions": questions},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_catering(request, public_id, token):
+    """Order the catering, change the diet, give it up. An edition without catering has no such
+    step."""
+    registration = _registration_or_404(public_id, token)
+    catering_summary = catering_selectors.catering_for(registration)
+    if catering_summary is None:
+        raise Http404
+    order = catering_summary.order
+    form = CateringManageForm(
+        prefix="catering",
+        initial=model_to_dict(order, fields=CateringManageForm.base_fields) if order else {},
+    )
+    return _manage_step(
+        request,
+        registration,
+        "registration/manage_catering.html",
+        {"catering_add": _save_catering, "catering_diet": _save_catering, "catering_drop": _drop_catering},
+        {"catering_form": form},
+        catering=catering_summary,
+        can_order_catering=_can_order_catering(catering_summary),
     )
 
 

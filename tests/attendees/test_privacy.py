@@ -120,7 +120,7 @@ class TestPrivatePagesAreNotStored:
         cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
         assert {"no-store", "private"} <= cache_control
 
-    @pytest.mark.parametrize("name", ["manage", "cancel", "delete"])
+    @pytest.mark.parametrize("name", ["manage_details", "manage_items", "cancel", "delete"])
     def test_answers_to_posts_say_no_store(self, client_pl, edition, name):
         registration = sign_up(edition)
         url = reverse(

@@ -162,7 +162,7 @@ class TestManagementPage:
         small, large = size.choices.all()
         registration = sign_up(edition, [evening])
         Answer.objects.create(registration=registration, question=size, value=small.pk)
-        url = registration.get_manage_url()
+        url = reverse("registration:manage_details", args=[registration.public_id, registration.manage_token])
         page = client.get(url).content.decode()
         assert "T-shirt size?" in page
         assert re.search(rf'value="{small.pk}"[^>]*checked', page)
@@ -193,7 +193,10 @@ class TestManagementPage:
             "person-first_name": "Alicja",
             "person-voivodeship": registration.voivodeship,
         }
-        response = client.post(registration.get_manage_url(), data)
+        response = client.post(
+            reverse("registration:manage_details", args=[registration.public_id, registration.manage_token]),
+            data,
+        )
         assert response.status_code == 400
         assert "T-shirt size?: This field is required." in errors_summary(response.content.decode())
         registration.refresh_from_db()

@@ -76,7 +76,8 @@ class TestRegisterForm:
 
     def test_browsers_may_fill_in_the_person_on_both_forms(self, client_pl, edition):
         person = sign_up(edition)
-        for page in (client_pl.get(REGISTER), client_pl.get(person.get_manage_url())):
+        details = reverse("registration:manage_details", args=[person.public_id, person.manage_token])
+        for page in (client_pl.get(REGISTER), client_pl.get(details)):
             html = page.content.decode()
             for name, hint in [("first_name", "given-name"), ("email", "email"), ("town", "address-level2")]:
                 field = re.search(rf'<input[^>]*name="(?:person-)?{name}"[^>]*>', html).group(0)
@@ -255,7 +256,8 @@ class TestManagePage:
         registration = sign_up(edition, [visit])
         url = registration.get_manage_url()
         response = client_pl.post(
-            url, {"action": "items", "items-items": [other_visit.pk], "items-days": [edition.days.first().pk]}
+            reverse("registration:manage_items", args=[registration.public_id, registration.manage_token]),
+            {"action": "items", "items-items": [other_visit.pk], "items-days": [edition.days.first().pk]},
         )
         assert response.status_code == 302
         assert list(registration.bookings.values_list("item_id", flat=True)) == [other_visit.pk]

@@ -125,6 +125,9 @@ def test_registration_form_with_errors_has_no_wcag_violations(page: Page, live_s
         "registration:ticket",
         "registration:cancel",
         "registration:delete",
+        "registration:manage_items",
+        "registration:manage_details",
+        "registration:manage_catering",
     ],
 )
 def test_registration_pages_have_no_wcag_violations(
@@ -138,7 +141,7 @@ def test_registration_pages_have_no_wcag_violations(
 
 def test_management_page_with_errors_has_no_wcag_violations(page: Page, live_server, registration):
     kwargs = {"public_id": registration.public_id, "token": registration.manage_token}
-    page.goto(live_server.url + reverse("registration:manage", kwargs=kwargs))
+    page.goto(live_server.url + reverse("registration:manage_details", kwargs=kwargs))
     page.locator("#id_person-email").fill("not an address")
     page.get_by_role("button", name="Zapisz moje dane").click()
 

@@ -40,6 +40,7 @@ def test_sign_up_manage_switch_and_cancel(page, live_server, upcoming_edition, m
 
     page.goto(f"{live_server.url}/registration/{manage_path}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Twoja rejestracja")
+    page.get_by_role("link", name="Zmień moje dni i punkty programu").click()
     page.get_by_label(re.compile("Świetlica Dębniki")).uncheck()
     page.get_by_label(re.compile("Nasza Ściana")).check()
     page.get_by_role("button", name="Zapisz mój program").click()

@@ -153,17 +153,18 @@ def test_catering_without_the_catering_day_is_refused(client, edition):
 def test_manage_page_adds_changes_and_drops_the_catering(client, edition, offer):
     registration = register(edition)
     url = registration.get_manage_url()
+    step = reverse("registration:manage_catering", args=[registration.public_id, registration.manage_token])
 
-    client.post(url, {"action": "catering_add", "catering-diet": "vegetarian", "catering-diet_note": ""})
+    client.post(step, {"action": "catering_add", "catering-diet": "vegetarian", "catering-diet_note": ""})
     order = registration.catering_orders.get()
     assert (order.status, order.diet) == ("awaiting_payment", "vegetarian")
     assert f"MO7-{order.pk:06d}" in client.get(url).content.decode()
 
-    client.post(url, {"action": "catering_diet", "catering-diet": "other", "catering-diet_note": "bez soi"})
+    client.post(step, {"action": "catering_diet", "catering-diet": "other", "catering-diet_note": "bez soi"})
     order.refresh_from_db()
     assert (order.diet, order.diet_note) == ("other", "bez soi")
 
-    client.post(url, {"action": "catering_drop"})
+    client.post(step, {"action": "catering_drop"})
     order.refresh_from_db()
     offer.refresh_from_db()
     assert order.status == "cancelled"

@@ -64,6 +64,9 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
         "ticket": reverse("registration:ticket", kwargs=manage),
         "cancel": reverse("registration:cancel", kwargs=manage),
         "delete": reverse("registration:delete", kwargs=manage),
+        "manage-items": reverse("registration:manage_items", kwargs=manage),
+        "manage-details": reverse("registration:manage_details", kwargs=manage),
+        "manage-catering": reverse("registration:manage_catering", kwargs=manage),
     }
     client.cookies["django_language"] = "pl"
     files = []
@@ -80,9 +83,19 @@ def test_public_pages_are_valid_html(client, upcoming_edition, vnu, tmp_path):
     response = client.post(reverse("registration:register"), {"catering": "free"})
     files.append(tmp_path / "register-claim-errors.html")
     files[-1].write_bytes(response.content)
+    # Each step of the management page sent back with its errors.
+    for name, data in [
+        ("manage_items", {"action": "items", "items-items": ["0"]}),
+        ("manage_details", {"action": "person"}),
+        ("manage_catering", {"action": "catering_add", "catering-diet": "?"}),
+    ]:
+        response = client.post(reverse(f"registration:{name}", kwargs=manage), data)
+        assert response.status_code == 400, name
+        files.append(tmp_path / f"{name}-errors.html")
+        files[-1].write_bytes(response.content)
 
     assert vnu_errors(vnu, files) == []
-    assert len(files) == len(urls) + 2 == 15  # every page above and the form with its errors
+    assert len(files) == len(urls) + 5 == 21  # every page above, the forms with their errors
 
 
 def vnu_errors(vnu: list[str], files: list[Path]) -> list[str]:

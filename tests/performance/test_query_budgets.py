@@ -173,11 +173,32 @@ def test_management_page_with_questions(client, data, count, django_assert_max_n
     choice = asked[0].choices.first()
     registration.answers.create(question=asked[0], value=choice.pk)
     forget_cached()
-    client.get(registration.get_manage_url())  # the choices cached
     with django_assert_max_num_queries(10):
-        response = client.get(registration.get_manage_url())
+        assert client.get(registration.get_manage_url()).status_code == 200
+    details = reverse("registration:manage_details", args=[registration.public_id, registration.manage_token])
+    client.get(details)  # the choices cached
+    # the registration with its days and seats, the answers, the session's few
+    with django_assert_max_num_queries(6):
+        response = client.get(details)
     assert response.status_code == 200
     assert len(response.context["person_form"].questions) == 2 * count
+
+
+# Each step of the management page, cold (its choices read) and cached: the registration with its
+# days and seats (3), the session's own, and what the step shows: the items and days to choose
+# from, the person's answers, the catering offer with the person's order and claim.
+@pytest.mark.parametrize(
+    ("name", "cold", "cached"),
+    [("manage_items", 7, 6), ("manage_details", 6, 5), ("manage_catering", 5, 5)],
+)
+def test_management_steps(client, data, name, cold, cached, django_assert_max_num_queries):
+    item = data.items.filter(capacity__isnull=False).first()
+    registration = sign_up(data, [item], days=list(data.days.all()))
+    url = reverse(f"registration:{name}", args=[registration.public_id, registration.manage_token])
+    with django_assert_max_num_queries(cold):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(cached):
+        assert client.get(url).status_code == 200
 
 
 def test_my_calendar(client, data, django_assert_max_num_queries):

@@ -148,7 +148,11 @@ class TestTheManagementPage:
     def test_before_the_deadline_the_forms_are_there(self, client_en, edition, deadline, visit):
         person = sign_up(edition, [visit])
         page = client_en.get(person.get_manage_url()).content.decode()
-        assert 'value="items"' in page
+        assert reverse("registration:manage_items", args=[person.public_id, person.manage_token]) in page
+        items_step = client_en.get(
+            reverse("registration:manage_items", args=[person.public_id, person.manage_token])
+        ).content.decode()
+        assert 'value="items"' in items_step
         assert reverse("registration:cancel", args=[person.public_id, person.manage_token]) in page
         assert 'data-testid="changes-closed"' not in page
 
@@ -161,8 +165,12 @@ class TestTheManagementPage:
         assert 'data-testid="changes-closed"' in page
         assert f"write to the organisers ({CONTACT})" in page
         assert reverse("program:contact") in page
-        assert 'value="items"' not in page
+        items_url = reverse("registration:manage_items", args=[person.public_id, person.manage_token])
+        assert items_url not in page  # neither the step's link nor the waiting list's button
         assert 'value="leave_waitlist"' not in page
+        items_step = client_en.get(items_url).content.decode()
+        assert f"write to the organisers ({CONTACT})" in items_step
+        assert 'value="items"' not in items_step
         assert reverse("registration:cancel", args=[person.public_id, person.manage_token]) not in page
         assert reverse("registration:delete", args=[person.public_id, person.manage_token]) in page
         cancel_page = client_en.get(
@@ -178,7 +186,9 @@ class TestTheManagementPage:
         sign_up(closed, [visit])
         person = sign_up(closed, [visit])  # waiting
         response = client_en.post(
-            person.get_manage_url(), {"action": action, "item": str(visit.pk)}, follow=True
+            reverse("registration:manage_items", args=[person.public_id, person.manage_token]),
+            {"action": action, "item": str(visit.pk)},
+            follow=True,
         )
         assert f"write to the organisers ({CONTACT})" in response.content.decode()
         booking = person.bookings.get()

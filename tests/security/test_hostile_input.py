@@ -142,7 +142,8 @@ def test_free_text_is_accepted_and_shown_escaped_everywhere(client, admin_client
 @pytest.mark.django_db
 def test_manage_forms_refuse_hostile_input(client, edition, visit):
     registration = sign_up(edition, [visit])
-    url = registration.get_manage_url()
+    manage = {"public_id": registration.public_id, "token": registration.manage_token}
+    url = reverse("registration:manage_details", kwargs=manage)
     for field, payload in [("first_name", NUL), ("town", CONTROL), ("note", HUGE), ("email", XSS)]:
         data = {f"person-{name}": getattr(registration, name) for name in ("first_name", "last_name", "town")}
         data.update(
@@ -152,6 +153,7 @@ def test_manage_forms_refuse_hostile_input(client, edition, visit):
         response = client.post(url, data)
         assert response.status_code == 400, field
         assert client.get(url).status_code == 200
+    url = reverse("registration:manage_items", kwargs=manage)
     for items in (["\x00"], ["1 OR 1=1"], [str(10**12)]):
         response = client.post(url, {"action": "items", "items-items": items, "items-days": ["x"]})
         assert response.status_code == 400
@@ -180,7 +182,7 @@ def test_every_public_url_with_forged_or_broken_tokens_is_a_404(client, edition,
         f"{uuid.uuid4()}/{registration.manage_token}",
         f"{str(registration.public_id)[:-1]}/{registration.manage_token}",
     ]
-    tails = ["", "ticket/", "ticket.pdf", "calendar.ics", "data.json"]
+    tails = ["", "items/", "details/", "catering/", "ticket/", "ticket.pdf", "calendar.ics", "data.json"]
     for tail in tails:
         assert client.get(f"/registration/manage/{real}/{tail}").status_code == 200
         for path in forged:
@@ -211,7 +213,7 @@ def test_wrong_methods_are_405(client, edition):
 def test_wrong_methods_on_private_pages_are_405(client, edition, visit):
     registration = sign_up(edition, [visit])
     base = registration.get_manage_url()
-    for tail in ("ticket/", "ticket.pdf", "calendar.ics", "data.json"):
+    for tail in ("", "ticket/", "ticket.pdf", "calendar.ics", "data.json"):
         assert client.post(base + tail).status_code == 405
     assert client.put(base).status_code == 405
 
@@ -422,6 +424,9 @@ def site_pages(edition, visit, registration) -> dict[str, str]:
             "registration:privacy": {},
             "registration:thanks": manage,
             "registration:manage": manage,
+            "registration:manage_items": manage,
+            "registration:manage_details": manage,
+            "registration:manage_catering": manage,
             "registration:cancel": manage,
             "registration:delete": manage,
             "registration:ticket": manage,
