@@ -34,6 +34,12 @@ class LocalCopies:
         for key in keys:
             self._copies.pop(key, None)
 
+    def forget_prefix(self, prefix: str) -> None:
+        """Forget every copy whose key starts with `prefix` (a family of pages, one per item)."""
+        for key in list(self._copies):  # a snapshot: another thread may add a copy meanwhile
+            if key.startswith(prefix):
+                self._copies.pop(key, None)
+
     def clear(self) -> None:
         self._copies.clear()
 

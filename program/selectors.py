@@ -1,10 +1,10 @@
 """Reads of the program, shaped for the pages that show them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import uuid4
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
@@ -111,38 +111,43 @@ def organisers(edition: Edition) -> list[str]:
     return [role.organisation.name for role in main_first]
 
 
-def _page_key(language: str) -> str:
-    return f"program:page:{language}"
+PAGE_KEY_PREFIX = "program:page:"
+
+
+def _page_key(page: str, language: str) -> str:
+    return f"{PAGE_KEY_PREFIX}{page}:{language}"
 
 
 def bump_program_version() -> str:
-    """Make every cached rendering of the program stale. Called by program.signals when items,
-    days or hosts are saved and by registration.services after seats change (its bulk_update and
-    update() bypass signals)."""
+    """Make every cached public page stale (program, home, each item). Called by program.signals
+    when the edition, its days, links, roles, organisations, items or hosts are saved and by
+    registration.services after seats change (its bulk_update and update() bypass signals)."""
     version = uuid4().hex
     cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
-    local_copies.forget(*(_page_key(code) for code, _name in settings.LANGUAGES))
+    local_copies.forget_prefix(PAGE_KEY_PREFIX)
     return version
 
 
-def cached_program_page(language: str, render) -> str:
-    """The program page as rendered by `render(program_by_day(current edition))`, shared by every
-    visitor, one cache round trip per request: the copy is stored with the program version it was
-    made from and served while that version is current. Saving an edition, day, item or host, or
-    any change of seats, bumps the version (program.signals, registration.services).
+def cached_page(page: str, language: str, render: Callable[[], str]) -> str:
+    """A public page (`page` names it: "program", "home", "item:<slug>") as `render()` makes it,
+    shared by every visitor, one cache round trip per request: the copy is stored with the program
+    version it was made from and served while that version is current. Saving the edition, a day,
+    link, role, organisation, item or host, or any change of seats, bumps the version
+    (program.signals, registration.services). What `render` raises (a 404) is not kept.
 
-    Each process also keeps the page it last served for LOCAL_COPY_SECONDS: the busiest page then
-    costs no round trip to Redis at all. Its own bumps drop the copy at once."""
-    return local_copies.get(_page_key(language), lambda: _shared_program_page(language, render))
+    Each process also keeps the page it last served for LOCAL_COPY_SECONDS: the busiest pages then
+    cost no round trip to Redis at all. Its own bumps drop its copies at once."""
+    page_key = _page_key(page, language)
+    return local_copies.get(page_key, lambda: _shared_page(page_key, render))
 
 
-def _shared_program_page(language: str, render) -> str:
-    page_key = _page_key(language)
+def _shared_page(page_key: str, render: Callable[[], str]) -> str:
     found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
     version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)
     if version is not None and copy is not None and copy[0] == version:
         return copy[1]
+    # Read before rendering: a bump while we render leaves this copy stale, never a stale copy current.
     version = version or bump_program_version()
-    html = render(program_by_day(current_edition_or_404()))
+    html = render()
     cache.set(page_key, (version, html), timeout=PROGRAM_CACHE_TIMEOUT)
     return html

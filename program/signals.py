@@ -2,7 +2,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import selectors
-from .models import ConferenceDay, Edition, Organisation, ProgramItem
+from .models import ConferenceDay, Edition, EditionLink, EditionRole, Organisation, ProgramItem
 
 
 @receiver([post_save, post_delete], sender=Edition)
@@ -13,6 +13,8 @@ def forget_current_edition(**kwargs):
 
 @receiver([post_save, post_delete], sender=Edition)
 @receiver([post_save, post_delete], sender=ConferenceDay)
+@receiver([post_save, post_delete], sender=EditionLink)
+@receiver([post_save, post_delete], sender=EditionRole)
 @receiver([post_save, post_delete], sender=Organisation)
 @receiver([post_save, post_delete], sender=ProgramItem)
 @receiver(m2m_changed, sender=ProgramItem.hosts.through)

@@ -9,41 +9,52 @@ from . import ical, selectors
 from .models import EditionRole
 
 
-@require_safe
-def home(request):
-    edition = selectors.current_edition_or_404()
-    roles = selectors.roles_by_kind(edition)
-    return render(
-        request,
-        "program/home.html",
-        {
-            "days": edition.days.all(),
-            "links": edition.links.all(),
-            "role_groups": [
-                (label, roles[value]) for value, label in EditionRole.Role.choices if value in roles
-            ],
-        },
-    )
-
-
-@require_safe
-def program(request):
-    """The busiest public page, served whole from the cache: it carries no per-visitor state (the
-    language switch is a plain link, and messages wait for the next uncached page)."""
-    html = selectors.cached_program_page(
+def _shared_page(request, page: str, template: str, context) -> HttpResponse:
+    """A public page served whole from the cache (selectors.cached_page): it carries no
+    per-visitor state (the language switch is a plain link, and messages wait for the next
+    uncached page). `context` is called only when the page is rendered."""
+    html = selectors.cached_page(
+        page,
         get_language(),
-        lambda program_days: render_to_string(
-            "program/program.html", {"program_days": program_days, "messages": ()}, request=request
-        ),
+        lambda: render_to_string(template, {**context(), "messages": ()}, request=request),
     )
     return HttpResponse(html)
 
 
 @require_safe
+def home(request):
+    def context():
+        edition = selectors.current_edition_or_404()
+        roles = selectors.roles_by_kind(edition)
+        return {
+            "days": edition.days.all(),
+            "links": edition.links.all(),
+            "role_groups": [
+                (label, roles[value]) for value, label in EditionRole.Role.choices if value in roles
+            ],
+        }
+
+    return _shared_page(request, "home", "program/home.html", context)
+
+
+@require_safe
+def program(request):
+    """The busiest public page."""
+    return _shared_page(
+        request,
+        "program",
+        "program/program.html",
+        lambda: {"program_days": selectors.program_by_day(selectors.current_edition_or_404())},
+    )
+
+
+@require_safe
 def item_detail(request, slug: str):
-    edition = selectors.current_edition_or_404()
-    item = get_object_or_404(selectors.items_with_hosts(edition), slug=slug)
-    return render(request, "program/item_detail.html", {"item": item})
+    def context():
+        edition = selectors.current_edition_or_404()
+        return {"item": get_object_or_404(selectors.items_with_hosts(edition), slug=slug)}
+
+    return _shared_page(request, f"item:{slug}", "program/item_detail.html", context)
 
 
 @require_safe

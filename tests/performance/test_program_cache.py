@@ -8,7 +8,7 @@ from django.urls import reverse
 from model_bakery import baker
 
 from program import selectors
-from program.models import Organisation, ProgramItem
+from program.models import EditionRole, Organisation, ProgramItem
 from registration import services
 from registration.models import Registration
 from tests.factories import sign_up
@@ -129,3 +129,95 @@ def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edi
 
     clock[0] += 0.2
     assert "15 seats left of 20" in program_page(client)
+
+
+# Home and item pages: the same mechanism, one copy per page and language.
+
+
+def page(client, url: str) -> str:
+    return html.unescape(client.get(url).content.decode())
+
+
+def test_a_seat_taken_or_freed_shows_on_the_item_page(
+    client, upcoming_edition, visit, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = "en"
+    assert "20 seats left." in page(client, visit.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = sign_up(upcoming_edition, [visit])
+    assert "19 seats left." in page(client, visit.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=registration)
+    assert "20 seats left." in page(client, visit.get_absolute_url())
+
+
+def test_another_servers_seat_shows_on_the_item_page_within_a_second(
+    client, upcoming_edition, visit, monkeypatch
+):
+    clock = [1000.0]
+    monkeypatch.setattr("common.local_copies._clock", lambda: clock[0])
+    client.cookies["django_language"] = "en"
+    assert "20 seats left." in page(client, visit.get_absolute_url())
+
+    ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=5)
+    cache.set(selectors.PROGRAM_VERSION_CACHE_KEY, "bumped-by-another-server")
+    clock[0] += 0.9
+    assert "20 seats left." in page(client, visit.get_absolute_url())
+    clock[0] += 0.2
+    assert "15 seats left." in page(client, visit.get_absolute_url())
+
+
+def test_organisers_edits_show_on_the_item_page(client, upcoming_edition, visit):
+    other = upcoming_edition.items.exclude(pk=visit.pk).first()
+    page(client, visit.get_absolute_url())
+    page(client, other.get_absolute_url())
+
+    visit.title_pl = "Wizyta zmieniona"
+    visit.save()
+    visit.hosts.add(baker.make(Organisation, name="Nowy Gospodarz"))
+
+    client.cookies["django_language"] = "pl"
+    changed = page(client, visit.get_absolute_url())
+    assert "Wizyta zmieniona" in changed
+    assert "Nowy Gospodarz" in changed
+
+
+def test_organisers_edits_show_on_the_home_page(client, upcoming_edition):
+    client.cookies["django_language"] = "pl"
+    page(client, reverse("program:home"))
+
+    upcoming_edition.intro_pl = "Nowy wstęp do konferencji."
+    upcoming_edition.save()
+    assert "Nowy wstęp do konferencji." in page(client, reverse("program:home"))
+
+    upcoming_edition.links.create(url="https://example.com/nowy", label_pl="Nowy odnośnik")
+    assert "Nowy odnośnik" in page(client, reverse("program:home"))
+
+    upcoming_edition.roles.create(
+        organisation=baker.make(Organisation, name="Nowy Partner"), role=EditionRole.Role.MEDIA_PARTNER
+    )
+    assert "Nowy Partner" in page(client, reverse("program:home"))
+
+
+@pytest.mark.parametrize("url", ["program:home", "program:item"])
+def test_home_and_item_pages_hold_nothing_of_a_visitor(client, upcoming_edition, visit, url):
+    path = visit.get_absolute_url() if url == "program:item" else reverse(url)
+    first = page(client, path)
+    assert page(type(client)(), path) == first
+    assert first.count("csrfmiddlewaretoken") == 0
+
+
+def test_each_item_and_language_has_its_own_copy(client, upcoming_edition, visit):
+    other = upcoming_edition.items.exclude(pk=visit.pk).first()
+    client.cookies["django_language"] = "en"
+    assert visit.title_en in page(client, visit.get_absolute_url())
+    assert other.title_en in page(client, other.get_absolute_url())
+    client.cookies["django_language"] = "pl"
+    assert visit.title_pl in page(client, visit.get_absolute_url())
+
+
+def test_an_unknown_item_is_not_found_and_nothing_is_kept(client, upcoming_edition):
+    assert client.get(reverse("program:item", kwargs={"slug": "nie-ma"})).status_code == 404
+    assert cache.get(selectors._page_key("item:nie-ma", "pl")) is None

@@ -67,11 +67,15 @@ def test_program_page(client, data, django_assert_max_num_queries):
 def test_home_page(client, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert client.get(reverse("program:home")).status_code == 200
+    with django_assert_max_num_queries(0):  # the cached page
+        assert client.get(reverse("program:home")).status_code == 200
 
 
 def test_item_detail(client, data, django_assert_max_num_queries):
     item = data.items.filter(capacity__isnull=False).first()
     with django_assert_max_num_queries(4):
+        assert client.get(item.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(0):  # the cached page
         assert client.get(item.get_absolute_url()).status_code == 200
 
 
