@@ -98,19 +98,28 @@ def catering_sections(edition: Edition) -> list[Section]:
         _("Catering"),
         [
             Figure(
-                _("meals ordered"), orders["meals"], _changelist(Registration, catering="meal", **in_edition)
+                ngettext("meals ordered", "meals ordered", orders["meals"]),
+                orders["meals"],
+                _changelist(Registration, catering="meal", **in_edition),
             ),
             *(
                 Figure(label, orders[status], _changelist(Registration, catering=status, **in_edition))
                 for status, label in [
-                    (Status.PAID, _("paid")),
-                    (Status.AWAITING_PAYMENT, _("awaiting payment")),
-                    (Status.FREE, _("free (Małopolska ticket)")),
+                    (Status.PAID, ngettext("paid", "paid", orders[Status.PAID])),
+                    (
+                        Status.AWAITING_PAYMENT,
+                        ngettext("awaiting payment", "awaiting payment", orders[Status.AWAITING_PAYMENT]),
+                    ),
+                    (
+                        Status.FREE,
+                        ngettext("free (Małopolska ticket)", "free (Małopolska ticket)", orders[Status.FREE]),
+                    ),
                 ]
             ),
             *(
                 Figure(
-                    _("%(diet)s — meals") % {"diet": CateringOrder.Diet(diet).label},
+                    ngettext("%(diet)s — meals", "%(diet)s — meals", orders[f"diet_{diet}"])
+                    % {"diet": CateringOrder.Diet(diet).label},
                     orders[f"diet_{diet}"],
                     _changelist(
                         CateringOrder,
@@ -211,7 +220,8 @@ def dashboard(edition: Edition) -> Dashboard:
         cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
         awaiting=Count("pk", filter=Q(status=Registration.Status.ACTIVE, awaiting_approval=True)),
     )
-    # Each label agrees with its number: "1 aktywna", "2 aktywne", "5 aktywnych".
+    # Each label under a number agrees with it in Polish: "1 aktywna", "2 aktywne", "5 aktywnych"
+    # (English says the same either way: a label).
     registrations = Section(
         _("Registrations"),
         [
@@ -267,12 +277,12 @@ def dashboard(edition: Edition) -> Dashboard:
         _("E-mails"),
         [
             Figure(
-                _("waiting to be sent"),
+                ngettext("waiting to be sent", "waiting to be sent", mail_states["queued"]),
                 mail_states["queued"],
                 _changelist(OutgoingMail, state__in=",".join(WAITING_STATES)),
             ),
             Figure(
-                _("failed"),
+                ngettext("failed", "failed", mail_states["failed"]),
                 mail_states["failed"],
                 _changelist(OutgoingMail, state__exact=OutgoingMail.State.FAILED),
                 tone="warning" if mail_states["failed"] else "",

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from backoffice.dashboard import dashboard
 from outbox.models import OutgoingMail
@@ -140,3 +141,15 @@ class TestReminders:
         section = next(section for section in dashboard(edition).sections if section.slug == "reminders")
 
         assert section.note == "This edition sends no reminders (see the edition's reminder days)."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("active", "label"), [(1, "Aktywna"), (2, "Aktywne"), (5, "Aktywnych")])
+def test_polish_labels_agree_with_their_number(edition, active, label):
+    """ "5 Aktywna" read wrong: each figure's label takes the Polish plural form of its number."""
+    for _ in range(active):
+        sign_up(edition)
+    with translation.override("pl"):
+        board = dashboard(edition)
+        [registrations] = [section for section in board.sections if section.title == "Rejestracje"]
+    assert (registrations.figures[0].value, registrations.figures[0].label) == (active, label)
