@@ -70,25 +70,34 @@ class StatementImportForm(forms.Form):
 # --- admin actions that ask first ------------------------------------------------------------------
 
 
+def _reason(label, *, max_length: int, help_text, required: bool = False) -> forms.CharField:
+    """The reason an action asks for, which the people it concerns read in their e-mail."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
 class ClaimRejectForm(forms.Form):
     """The reason for rejecting free-ticket claims; each person reads it in their e-mail."""
 
-    reason = forms.CharField(
-        label=_("Reason for rejection"),
+    reason = _reason(
+        _("Reason for rejection"),
         max_length=FreeTicketClaim._meta.get_field("rejection_reason").max_length,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The people are told this reason in the e-mail."),
+        required=True,
     )
 
 
 class CancelReasonForm(forms.Form):
     """Why the organisers cancel on the people's behalf; each person reads it in their e-mail."""
 
-    reason = forms.CharField(
-        label=_("Reason for cancellation"),
+    reason = _reason(
+        _("Reason for cancellation"),
         max_length=Registration._meta.get_field("cancellation_reason").max_length,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Optional. The people are told this reason in the cancellation e-mail; their seats go "
             "to the next people waiting."
@@ -99,11 +108,9 @@ class CancelReasonForm(forms.Form):
 class RejectRegistrationForm(forms.Form):
     """Why the organisers do not accept a registration; the person reads it in their e-mail."""
 
-    reason = forms.CharField(
-        label=_("Reason"),
+    reason = _reason(
+        _("Reason"),
         max_length=Registration._meta.get_field("cancellation_reason").max_length,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Optional. The people are told this reason by e-mail; the seats held for them are freed."
         ),
@@ -113,11 +120,9 @@ class RejectRegistrationForm(forms.Form):
 class ItemCancelForm(forms.Form):
     """Why a program item is cancelled; each of its people reads it in the notice."""
 
-    reason = forms.CharField(
-        label=_("Reason for cancellation"),
+    reason = _reason(
+        _("Reason for cancellation"),
         max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Optional. Every person with a seat or a waiting place is told that it is released, "
             "with this reason."
