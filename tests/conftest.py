@@ -77,6 +77,15 @@ def evening(edition):
 
 
 @pytest.fixture
+def venue(edition):
+    """The edition with a venue and its address (the files of 2023 name none)."""
+    edition.venue_name = "Centrum Kongresowe ICE"
+    edition.venue_address = "ul. Marii Konopnickiej 17"
+    edition.save()
+    return edition
+
+
+@pytest.fixture
 def first_day(edition):
     return edition.days.order_by("date").first()
 

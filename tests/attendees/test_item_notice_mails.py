@@ -11,6 +11,7 @@ from program.models import ProgramItem
 from registration import services
 from registration.models import Registration
 from tests.factories import sign_up
+from tests.registration.test_item_notices import as_is
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,7 @@ def in_language(registration: Registration, language: str) -> Registration:
 
 
 def change(item: ProgramItem, **changes):
-    values = {
-        "starts_at": item.starts_at,
-        "ends_at": item.ends_at,
-        "place": {"pl": item.place_pl or "", "en": item.place_en or ""},
-        "address": item.address,
-        "hosts": list(item.hosts.all()),
-        **changes,
-    }
-    return services.item_change(item=item, **values)
+    return services.item_change(item=item, **as_is(item, **changes))
 
 
 def notice(registration: Registration, kind: str):

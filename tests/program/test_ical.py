@@ -22,14 +22,6 @@ def person_calendar(edition, days=(), items=()) -> bytes:
     return ical.calendar_for_person(edition=edition, days=list(days), items=list(items), base_url=BASE)
 
 
-@pytest.fixture
-def venue(edition):
-    edition.venue_name = "Centrum Kongresowe ICE"
-    edition.venue_address = "ul. Marii Konopnickiej 17"
-    edition.save()
-    return edition
-
-
 def test_a_day_with_hours_is_an_event_at_the_venue_from_start_to_end(venue, second_day):
     assert second_day.hours == "9:00–17:00"
 

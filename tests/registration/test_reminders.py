@@ -150,14 +150,6 @@ def test_control_two_runs_without_the_row_lock_mail_people_twice(edition, first_
 # --- what the mail says ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def venue(edition):
-    edition.venue_name = "Centrum Kongresowe ICE"
-    edition.venue_address = "ul. Marii Konopnickiej 17"
-    edition.save()
-    return edition
-
-
 def reminder_for(venue, first_day, second_day, language: str):
     """Someone coming on both days with a seat and a waiting place on the first and a paid meal
     (served on the second); the reminder for the first day."""
