@@ -25,7 +25,7 @@ from registration.models import Registration
 
 from ..forms import MessageForm
 from ..params import id_param
-from .support import ReadOnlyInline
+from .support import ReadOnlyInline, form_page
 
 # How many of the recipients the preview names.
 PREVIEW_NAMES = 10
@@ -193,15 +193,8 @@ class MessageAdmin(SimpleHistoryAdmin):
         return self._page(request, context)
 
     def _page(self, request, context: dict) -> TemplateResponse:
-        form = context["form"]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Write to attendees"),
-            "opts": self.model._meta,
-            "media": self.media + form.media,
-            **context,
-        }
-        return TemplateResponse(request, "admin/messaging/message/write.html", context)
+        template = "admin/messaging/message/write.html"
+        return form_page(self, request, template, title=_("Write to attendees"), **context)
 
 
 def _prefill(query) -> dict:

@@ -25,7 +25,7 @@ from .. import editions
 from ..forms import EditionCopyForm, ItemCancelForm
 from ..params import date_param, id_param
 from ..permissions import WRITE_MESSAGES_PERMISSION
-from .support import refusal, refusals_as_messages
+from .support import form_page, refusal, refusals_as_messages
 
 # What an item's people are told about when it changes (registration.services.item_change).
 PLACE_FIELDS = [f"place_{code}" for code, _name in settings.LANGUAGES]
@@ -122,15 +122,14 @@ class EditionAdmin(SimpleHistoryAdmin, TranslationAdmin):
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:program_edition_change", args=[copy.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Prepare the next edition from %(edition)s") % {"edition": edition},
-            "opts": self.model._meta,
-            "edition": edition,
-            "form": form,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/program/edition/copy.html", context)
+        return form_page(
+            self,
+            request,
+            "admin/program/edition/copy.html",
+            title=_("Prepare the next edition from %(edition)s") % {"edition": edition},
+            form=form,
+            edition=edition,
+        )
 
 
 @admin.register(Organisation)
@@ -361,17 +360,16 @@ class ProgramItemAdmin(SimpleHistoryAdmin, TranslationAdmin):
             self.log_change(request, item, text)
             self.message_user(request, f"“{item}”: {text}", messages.SUCCESS)
             return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel this item"),
-            "opts": self.model._meta,
-            "original": item,
-            "affected": selectors.item_affected(item=item),
-            "form": form,
-            "change_url": change_url,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/program/programitem/cancel.html", context)
+        return form_page(
+            self,
+            request,
+            "admin/program/programitem/cancel.html",
+            title=_("Cancel this item"),
+            form=form,
+            original=item,
+            affected=selectors.item_affected(item=item),
+            change_url=change_url,
+        )
 
 
 class AskFirst(Exception):

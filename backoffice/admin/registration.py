@@ -47,7 +47,7 @@ from ..permissions import (
     MARK_PAID_PERMISSION,
     WRITE_MESSAGES_PERMISSION,
 )
-from .support import NoAddOrDelete, ReadOnlyInline, refusal, refusals_as_messages
+from .support import NoAddOrDelete, ReadOnlyInline, form_page, refusal, refusals_as_messages
 
 # --- filters ------------------------------------------------------------------------------------
 # Item and place (seat / waiting) filter the same booking, day and "checked in" the same day:
@@ -539,17 +539,16 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
     def _ask(self, request, queryset, action: str, form, title) -> TemplateResponse:
         """The intermediate page of an action that needs a reason or a date: the selection goes
         back with the answer, and the action runs again with `apply` set."""
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "queryset": queryset.order_by("last_name", "first_name", "pk"),
-            "action": action,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/registration/registration/action_form.html", context)
+        return form_page(
+            self,
+            request,
+            "admin/registration/registration/action_form.html",
+            title=title,
+            form=form,
+            queryset=queryset.order_by("last_name", "first_name", "pk"),
+            action=action,
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+        )
 
     # --- after the conference ---
 
@@ -685,16 +684,15 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
                 self.log_change(request, registration, _("Moved by an organiser: %(what)s") % {"what": done})
                 self.message_user(request, done, messages.SUCCESS)
                 return redirect(reverse("admin:registration_registration_change", args=[registration.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Move %(person)s") % {"person": registration},
-            "opts": self.model._meta,
-            "registration": registration,
-            "booking": booking,
-            "form": form,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/registration/registration/move_booking.html", context)
+        return form_page(
+            self,
+            request,
+            "admin/registration/registration/move_booking.html",
+            title=_("Move %(person)s") % {"person": registration},
+            form=form,
+            registration=registration,
+            booking=booking,
+        )
 
     def add_person_view(self, request):
         """The page "Add a person" (a walk-in, a speaker, a guest): the form collects, the sign-up
@@ -724,15 +722,14 @@ class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
                     request, _("%(name)s has been registered.") % {"name": registration}, messages.SUCCESS
                 )
                 return redirect(reverse("admin:registration_registration_change", args=[registration.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Add a person"),
-            "opts": self.model._meta,
-            "edition": edition,
-            "form": form,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/registration/registration/add_person.html", context)
+        return form_page(
+            self,
+            request,
+            "admin/registration/registration/add_person.html",
+            title=_("Add a person"),
+            form=form,
+            edition=edition,
+        )
 
     def export_view(self, request, file_format: str):
         """The list as filtered and searched on the changelist (same query string)."""

@@ -4,6 +4,7 @@ import functools
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from registration.errors import DomainError
@@ -59,3 +60,20 @@ class NoAddOrDelete:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def form_page(model_admin, request, template: str, *, title, form, **context) -> TemplateResponse:
+    """A page of our own around one form, in the admin's layout: the site's context, the model's
+    options (breadcrumbs), the form's media."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "opts": model_admin.model._meta,
+            "form": form,
+            "media": model_admin.media + form.media,
+            **context,
+        },
+    )
