@@ -2,13 +2,16 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.http import FileResponse, StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from backoffice import exports
 from registration import checkin
-from registration.models import Answer, Question, QuestionChoice, Registration
+from registration.models import Answer, Booking, DayAttendance, Question, QuestionChoice, Registration
 from tests.factories import question, sign_up
 
 from .conftest import POLISH
@@ -24,7 +27,7 @@ def csv_parse(content: bytes) -> list[list[str]]:
 
 
 def xlsx_sheets(response) -> dict[str, list[tuple]]:
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
 
 
@@ -130,14 +133,111 @@ class TestAttendeeList:
             Answer(registration=r, question=question, value=sizes[r.pk % 2].pk) for r in registrations
         )
         # The columns' days, items, questions and their choices, one query per kind of related
-        # row, the list itself: never per person or per chunk (the time is measured by
-        # `make bench`, docs/performance.md).
-        with django_assert_max_num_queries(9):
+        # row, the list itself, the savepoint of the one snapshot they are read from: never per
+        # person or per chunk (the time is measured by `make bench`, docs/performance.md).
+        with django_assert_max_num_queries(11):
             sheet = exports.attendee_list(edition=edition, queryset=Registration.objects.all())
-            content = exports.xlsx_bytes([sheet])
-        rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+            content = exports.xlsx_file([sheet])
+        rows = list(load_workbook(content, read_only=True).active.iter_rows(values_only=True))
         assert len(rows) == 5001
         assert {row[rows[0].index("Koszulka?")] for row in rows[1:]} == {"S", "M"}
+
+
+def crowd(edition, count: int, items, day, *, start: int = 0) -> list[Registration]:
+    """`count` people written in the reverse of their names' order (the list's), every other one
+    for the `day`, each with a seat on one of the `items` in turn."""
+    people = Registration.objects.bulk_create(
+        Registration(
+            edition=edition,
+            first_name="Osoba",
+            last_name=f"Nazwisko {count - n:03}",
+            email=f"p{start + n}@example.com",
+            town="Kraków",
+            voivodeship="lesser_poland",
+        )
+        for n in range(count)
+    )
+    DayAttendance.objects.bulk_create(DayAttendance(registration=r, day=day) for r in people[::2])
+    Booking.objects.bulk_create(
+        Booking(registration=r, item=items[n % len(items)], status="confirmed") for n, r in enumerate(people)
+    )
+    return people
+
+
+def export_queries(client, file_format: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(EXPORT, args=[file_format]))
+        assert response.status_code == 200
+        response.getvalue()  # the rows are read as the response streams
+    return len(queries)
+
+
+@pytest.mark.django_db
+class TestLongLists:
+    """50,000 people go through in constant memory: both formats stream (the CSV chunk by chunk,
+    the XLSX from a temporary file), and every related row is read alongside its person by one
+    query per kind, whatever the number of people (the seconds and the memory are measured by
+    `make bench-large`, docs/performance.md)."""
+
+    @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+    def test_the_queries_do_not_grow_with_the_people(
+        self, organiser_client, edition, visit, evening, first_day, file_format, monkeypatch
+    ):
+        monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+        crowd(edition, 5, [visit, evening], first_day)
+        export_queries(organiser_client, file_format)  # the session's and the caches' first reads
+        few = export_queries(organiser_client, file_format)
+        crowd(edition, 45, [visit, evening], first_day, start=5)
+        assert export_queries(organiser_client, file_format) == few
+
+    def test_each_person_gets_their_own_days_and_places_across_chunks(
+        self, organiser_client, edition, visit, evening, first_day, monkeypatch
+    ):
+        monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+        people = crowd(edition, 10, [visit, evening], first_day)
+        header, *rows = csv_rows(organiser_client.get(reverse(EXPORT, args=["csv"])))
+        day = header.index(f"{first_day.date:%d.%m} {first_day.title}")
+        written = {
+            row[header.index("E-mail")]: (
+                row[day],
+                row[header.index(visit.title)],
+                row[header.index(evening.title)],
+            )
+            for row in rows
+        }
+        assert [row[0] for row in rows] == sorted(row[0] for row in rows)  # by name, not as written
+        assert written == {
+            r.email: ("yes" if n % 2 == 0 else "", "seat" if n % 2 == 0 else "", "" if n % 2 == 0 else "seat")
+            for n, r in enumerate(people)
+        }
+
+    def test_the_csv_streams_in_chunks_of_rows_with_the_same_content(
+        self, organiser_client, edition, visit, evening, first_day, monkeypatch
+    ):
+        crowd(edition, 5, [visit, evening], first_day)
+        whole = organiser_client.get(reverse(EXPORT, args=["csv"])).getvalue()
+        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+        response = organiser_client.get(reverse(EXPORT, args=["csv"]))
+        assert isinstance(response, StreamingHttpResponse)
+        chunks = list(response.streaming_content)
+        assert [chunk.count(b"\r\n") for chunk in chunks] == [2, 2, 2]  # the headers, then 5 people
+        assert b"".join(chunks) == whole
+
+    def test_the_xlsx_is_sent_from_a_file(self, organiser_client, edition, visit, evening, first_day):
+        crowd(edition, 5, [visit, evening], first_day)
+        response = organiser_client.get(reverse(EXPORT, args=["xlsx"]))
+        assert isinstance(response, FileResponse)
+        assert response["Content-Disposition"].startswith("attachment;")
+        [(_title, rows)] = xlsx_sheets(response).items()
+        assert len(rows) == 6
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [("Kowalski", "Kowalski"), ("a@b.pl", "a@b.pl"), ("-1,5", "-1,5"), ("-", "'-"), ("=1|2", "'=1\\|2")],
+)
+def test_a_value_is_defused_as_defusedcsv_writes_it(value, written):
+    assert exports._defuse(value) == written
 
 
 @pytest.mark.django_db
