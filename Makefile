@@ -87,9 +87,14 @@ clean:
 # Load test (issue #8): fresh database mo_bench, the site and a bare-Django floor under gunicorn,
 # wrk against both; writes docs/performance.md and bench/results.json, fails when a target is
 # missed. Needs PostgreSQL at 127.0.0.1:5432, wrk and redis-server. BENCH_DURATION=3 for a quick look.
-.PHONY: bench bench-signup-cost
+.PHONY: bench bench-large bench-signup-cost
 bench: install
 	$(PY) bench/run.py
+
+# Ten times the conference (issue #18): 50,000 registrations and 200 program items in mo_bench_large,
+# judged against the last `make bench`'s shares; writes bench/results-large.json and its own table.
+bench-large: install
+	BENCH_SIZE=large $(PY) bench/run.py
 
 # Instructions per sign-up under valgrind (needs the database `make bench` leaves, and Redis at 6379).
 bench-signup-cost: install
