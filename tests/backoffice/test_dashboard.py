@@ -6,6 +6,7 @@ from django.utils import translation
 
 from backoffice.dashboard import dashboard
 from outbox.models import OutgoingMail
+from program.models import ProgramItem
 from registration import checkin, reminders, services
 from tests.factories import sign_up
 from tests.registration.test_reminders import noon
@@ -86,16 +87,30 @@ class TestDashboard:
         assert [r.last_name for r in waiting.context["cl"].result_list] == ["Żółkiewska"]
         assert len(admin_client.get(fill.url).context["cl"].result_list) == 3
 
-    @pytest.mark.parametrize("people", [3, 30])
+    @pytest.mark.parametrize(("people", "more_items"), [(3, 0), (30, 0), (60, 40)])
     def test_page_query_count_is_bounded(
-        self, admin_client, edition, visit, people, django_assert_max_num_queries
+        self, admin_client, edition, visit, people, more_items, django_assert_max_num_queries
     ):
-        for _ in range(people):
-            sign_up(edition, [visit])
+        items = [
+            ProgramItem.objects.create(
+                edition=edition,
+                slug=f"more-{n}",
+                kind="workshop",
+                title=f"Warsztat {n}",
+                starts_at=visit.ends_at + dt.timedelta(days=n % 2),  # after the visit: no clash
+                ends_at=visit.ends_at + dt.timedelta(days=n % 2, hours=1),
+                capacity=5,
+            )
+            for n in range(more_items)
+        ]
+        for n in range(people):
+            sign_up(edition, [visit, items[n % more_items]] if items else [visit])
         with django_assert_max_num_queries(15):
             response = admin_client.get(reverse("admin_dashboard"))
         assert response.status_code == 200
-        assert f"{min(people, 20)} / 20" in response.content.decode()
+        page = response.content.decode()
+        assert f"{min(people, 20)} / 20" in page
+        assert all(f'data-item="{item.slug}"' in page for item in items)
 
     def test_admin_index_links_to_the_dashboard(self, admin_client, edition):
         response = admin_client.get(reverse("admin:index"))
