@@ -154,13 +154,13 @@ def _shared_page(page_key: str, render: Callable[[], str]) -> str:
     return html
 
 
-def layout_part_html(name: str, edition: Edition | None, render: Callable[[], str]) -> str:
-    """A part of the site's layout (the header, the footer, the edition's name) that shows nothing
-    but the edition and the active language, as `render()` makes it, held by this process like the
-    public pages: forgotten with them by `bump_program_version` (every save of the edition and its
-    days calls it), and at most LOCAL_COPY_SECONDS old otherwise, like the current edition itself.
-    Every page that is not cached whole renders the layout: this way it costs a lookup."""
+def shared_part_html(name: str, edition: Edition | None, render: Callable[[], str]) -> str:
+    """A part of a page that shows nothing but the edition, what `name` names (the layout's
+    header, an item's line) and the active language, as `render()` makes it, held by this process
+    like the public pages: forgotten with them by `bump_program_version` (every save of the edition,
+    its days and items calls it), and at most LOCAL_COPY_SECONDS old otherwise, like the current
+    edition itself. Every page not cached whole renders the layout: this way it costs a lookup."""
     if edition and edition.pk is None:  # an edition not saved has nothing to name its copy by
         return render()
-    key = f"{PAGE_KEY_PREFIX}layout:{name}:{get_language()}:{edition.pk if edition else None}"
+    key = f"{PAGE_KEY_PREFIX}part:{name}:{get_language()}:{edition.pk if edition else None}"
     return local_copies.get(key, render)

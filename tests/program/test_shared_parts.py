@@ -1,14 +1,18 @@
-"""The layout's parts the same on every page of an edition in a language (program.templatetags.layout)
-are rendered once and held by the process like the current edition: a change made here shows at
-once, one made by another server within the second; each language has its own, and the language
-switch still links back to the page it is on."""
+"""The parts of a page the same for every visitor of an edition in a language
+(program.templatetags.shared_parts: the layout, an item's line) are rendered once and held by the
+process like the current edition: a change made here shows at once, one made by another server
+within the second; each language has its own, and the language switch still links back to the
+page it is on."""
+
+import html
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from program import selectors
-from program.models import Edition
+from program.models import Edition, ProgramItem
+from tests.factories import sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +27,10 @@ def clock(monkeypatch, settings):
 
 def page(client, name="registration:privacy") -> str:
     return client.get(reverse(name)).content.decode()
+
+
+def html_of(client, url: str) -> str:
+    return html.unescape(client.get(url).content.decode())
 
 
 def test_an_edition_saved_here_shows_at_once(client, edition, clock):
@@ -60,3 +68,27 @@ def test_the_language_switch_links_back_to_each_page(client, edition):
     for name in ("registration:privacy", "program:contact", "program:accessibility"):
         path = reverse(name)
         assert f'?next={path}"' in page(client, name)
+
+
+def test_an_item_saved_here_shows_at_once_on_a_persons_page(client, edition, visit):
+    registration = sign_up(edition, [visit])
+    assert visit.title in html_of(client, registration.get_manage_url())
+    visit.title, visit.place = "Wizyta w Nowej Hucie", "Klub Sąsiedzki"
+    visit.save()
+
+    html = html_of(client, registration.get_manage_url())
+    assert "Wizyta w Nowej Hucie" in html
+    assert "Klub Sąsiedzki" in html
+
+
+def test_the_same_item_shows_each_person_their_own_place(client, edition, visit):
+    seated = sign_up(edition, [visit])
+    ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=visit.capacity)
+    waiting = sign_up(edition, [visit])
+
+    client.cookies["django_language"] = "en"
+    assert "seat confirmed" in html_of(client, seated.get_manage_url())
+    html = html_of(client, waiting.get_manage_url())
+    assert "waiting list, position 1" in html
+    assert "seat confirmed" not in html
+    assert html.count(visit.title) == 1
