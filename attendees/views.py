@@ -1,3 +1,6 @@
+import functools
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -6,6 +9,7 @@ from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -131,10 +135,32 @@ def _registration_or_404(public_id, token):
     return registration
 
 
+# The pages behind the private link, which the templates link to through `links`.
+PRIVATE_PAGES = (
+    *("manage", "manage_items", "manage_details", "manage_catering", "cancel", "delete", "feedback"),
+    *("ticket", "ticket_pdf", "calendar", "data", "certificate_pdf", "certificate_send"),
+)
+
+
+@functools.cache
+def _private_paths() -> dict[str, str]:
+    """Each page behind the private link as its path below the management page's, where the
+    URLconf puts them all: reversed once per process rather than a dozen times a page."""
+    link = {"public_id": uuid.UUID(int=0), "token": "-"}
+    manage = reverse("registration:manage", kwargs=link)
+    return {name: reverse(f"registration:{name}", kwargs=link).removeprefix(manage) for name in PRIVATE_PAGES}
+
+
 def _registration_page(request, template: str, registration, context: dict, status: int = 200):
     """A page about one registration: its edition is the one the layout shows (already loaded,
-    so the layout needs no query of its own)."""
-    context = {"registration": registration, "edition": registration.edition, **context}
+    so the layout needs no query of its own), `links` the pages behind its private link."""
+    manage = registration.get_manage_url()
+    context = {
+        "registration": registration,
+        "edition": registration.edition,
+        "links": {name: manage + path for name, path in _private_paths().items()},
+        **context,
+    }
     return render(request, template, context, status=status)
 
 

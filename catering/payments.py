@@ -5,11 +5,13 @@ a second implementation chosen in `payment_method_for`, with the same instructio
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 import segno
+from django.core.cache import cache
 from stdnum import iban
 
 from .models import CateringOrder
@@ -40,14 +42,27 @@ class BankTransfer:
             title=order.transfer_title,
             recipient=offer.account_holder,
             account=iban.format(offer.account_number),
-            qr_svg=segno.make(zbp_qr_payload(order), error="m").svg_inline(
-                scale=4, title=order.transfer_title
-            ),
+            qr_svg=transfer_qr_svg(zbp_qr_payload(order), title=order.transfer_title),
         )
 
 
 def payment_method_for(order: CateringOrder) -> PaymentMethod:
     return BankTransfer()
+
+
+QR_CACHE_TIMEOUT = 24 * 60 * 60
+
+
+def transfer_qr_svg(payload: str, *, title: str) -> str:
+    """The transfer's 2D code as inline SVG. Drawing it (segno scores all eight masks) costs more
+    than the rest of the page that shows it, and it depends only on the transfer's details: kept in
+    the shared cache under them, drawn once and not at every visit of the person's page."""
+    key = "catering:transfer-qr:" + hashlib.sha256(f"{payload}\n{title}".encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = segno.make(payload, error="m").svg_inline(scale=4, title=title)
+        cache.set(key, svg, timeout=QR_CACHE_TIMEOUT)
+    return svg
 
 
 def zbp_qr_payload(order: CateringOrder) -> str:

@@ -8,6 +8,7 @@ from uuid import uuid4
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import get_language
 
 from common.local_copies import local_copies
 
@@ -151,3 +152,15 @@ def _shared_page(page_key: str, render: Callable[[], str]) -> str:
     html = render()
     cache.set(page_key, (version, html), timeout=PROGRAM_CACHE_TIMEOUT)
     return html
+
+
+def shared_part_html(name: str, edition: Edition | None, render: Callable[[], str]) -> str:
+    """A part of a page that shows nothing but the edition, what `name` names (the layout's
+    header, an item's line) and the active language, as `render()` makes it, held by this process
+    like the public pages: forgotten with them by `bump_program_version` (every save of the edition,
+    its days and items calls it), and at most LOCAL_COPY_SECONDS old otherwise, like the current
+    edition itself. Every page not cached whole renders the layout: this way it costs a lookup."""
+    if edition and edition.pk is None:  # an edition not saved has nothing to name its copy by
+        return render()
+    key = f"{PAGE_KEY_PREFIX}part:{name}:{get_language()}:{edition.pk if edition else None}"
+    return local_copies.get(key, render)

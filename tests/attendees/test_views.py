@@ -10,6 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from attendees.views import PRIVATE_PAGES
 from catering.models import CateringOffer
 from outbox.models import OutgoingMail
 from program.models import ConferenceDay
@@ -251,6 +252,13 @@ class TestManagePage:
             url.replace(registration.manage_token, registration.manage_token[:-1]),
         ):
             assert client_pl.get(bad).status_code == 404
+
+    def test_the_pages_behind_the_link_name_each_other_as_the_urlconf_does(self, client_pl, edition, visit):
+        registration = sign_up(edition, [visit])
+        link = {"public_id": registration.public_id, "token": registration.manage_token}
+        for page in (registration.get_manage_url(), reverse("registration:thanks", kwargs=link)):
+            links = client_pl.get(page).context["links"]
+            assert links == {name: reverse(f"registration:{name}", kwargs=link) for name in PRIVATE_PAGES}
 
     def test_switch_visit_and_cancel(self, client_pl, edition, visit, other_visit):
         registration = sign_up(edition, [visit])

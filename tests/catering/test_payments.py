@@ -55,6 +55,18 @@ def test_bank_transfer_instructions(edition):
     assert instructions.qr_svg.startswith("<svg")
 
 
+def test_transfer_code_is_drawn_once(edition, monkeypatch):
+    """The code depends only on the transfer's details: drawn once, then read from the cache."""
+    order = register(edition, paid()).catering_orders.select_related("offer__edition").get()
+    first = payments.payment_method_for(order).instructions(order).qr_svg
+    monkeypatch.setattr(payments.segno, "make", None)  # drawing again would fail
+
+    assert payments.payment_method_for(order).instructions(order).qr_svg == first
+    order.amount += 1  # another transfer: another code
+    with pytest.raises(TypeError):
+        payments.payment_method_for(order).instructions(order)
+
+
 def statement(*rows: str, header="Data;Tytuł;Kwota") -> bytes:
     return "\n".join([header, *rows]).encode()
 

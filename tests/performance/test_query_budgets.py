@@ -168,6 +168,15 @@ def test_management_page(client, data, django_assert_max_num_queries):
         assert client.get(registration.get_manage_url()).status_code == 200
 
 
+def test_thanks_page(client, data, django_assert_max_num_queries):
+    """Where a sign-up lands: the registration with its edition and offer, its bookings with their
+    items, its days, its catering order and its latest free-ticket claim; nothing from the cache."""
+    registration = sign_up(data, [data.items.filter(capacity__isnull=False).first()])
+    url = reverse("registration:thanks", args=[registration.public_id, registration.manage_token])
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_management_page_with_questions(client, data, count, django_assert_max_num_queries):
     """The person's answers: one query, however many questions (their choices come cached)."""

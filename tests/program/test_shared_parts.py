@@ -1,0 +1,94 @@
+"""The parts of a page the same for every visitor of an edition in a language
+(program.templatetags.shared_parts: the layout, an item's line) are rendered once and held by the
+process like the current edition: a change made here shows at once, one made by another server
+within the second; each language has its own, and the language switch still links back to the
+page it is on."""
+
+import html
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from program import selectors
+from program.models import Edition, ProgramItem
+from tests.factories import sign_up
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    settings.LOCAL_COPY_SECONDS = 1.0
+    now = [1000.0]
+    monkeypatch.setattr("common.local_copies._clock", lambda: now[0])
+    return now
+
+
+def page(client, name="registration:privacy") -> str:
+    return client.get(reverse(name)).content.decode()
+
+
+def html_of(client, url: str) -> str:
+    return html.unescape(client.get(url).content.decode())
+
+
+def test_an_edition_saved_here_shows_at_once(client, edition, clock):
+    assert page(client).count(f"{edition.title} 20") == 2  # the title and the header
+    edition.title, edition.contact_email = "Miejsca Wspólne", "biuro@example.org"
+    edition.save()
+
+    html = page(client)
+    assert html.count("Miejsca Wspólne 20") == 2
+    assert "Miejsca Wspólne." in html  # the edition's name in the footer
+    assert 'href="mailto:biuro@example.org"' in html
+
+
+def test_an_edition_saved_by_another_server_shows_within_the_second(client, edition, clock):
+    page(client)
+    # Another server's save: the row changes and its signal drops the shared copies, not this one's.
+    Edition.objects.filter(pk=edition.pk).update(title="Miejsca Wspólne")
+    cache.delete(selectors.CURRENT_EDITION_CACHE_KEY)
+    clock[0] += 0.9
+    assert "Miejsca Wspólne" not in page(client)
+    clock[0] += 0.2
+    assert page(client).count("Miejsca Wspólne 20") == 2
+
+
+def test_each_language_has_its_own_parts(client, edition):
+    client.cookies["django_language"] = "pl"
+    assert "Informacja o przetwarzaniu danych osobowych" in page(client)
+    client.cookies["django_language"] = "en"
+    html = page(client)
+    assert "Privacy information" in html
+    assert "Skip to main content" in html
+
+
+def test_the_language_switch_links_back_to_each_page(client, edition):
+    for name in ("registration:privacy", "program:contact", "program:accessibility"):
+        path = reverse(name)
+        assert f'?next={path}"' in page(client, name)
+
+
+def test_an_item_saved_here_shows_at_once_on_a_persons_page(client, edition, visit):
+    registration = sign_up(edition, [visit])
+    assert visit.title in html_of(client, registration.get_manage_url())
+    visit.title, visit.place = "Wizyta w Nowej Hucie", "Klub Sąsiedzki"
+    visit.save()
+
+    html = html_of(client, registration.get_manage_url())
+    assert "Wizyta w Nowej Hucie" in html
+    assert "Klub Sąsiedzki" in html
+
+
+def test_the_same_item_shows_each_person_their_own_place(client, edition, visit):
+    seated = sign_up(edition, [visit])
+    ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=visit.capacity)
+    waiting = sign_up(edition, [visit])
+
+    client.cookies["django_language"] = "en"
+    assert "seat confirmed" in html_of(client, seated.get_manage_url())
+    html = html_of(client, waiting.get_manage_url())
+    assert "waiting list, position 1" in html
+    assert "seat confirmed" not in html
+    assert html.count(visit.title) == 1
