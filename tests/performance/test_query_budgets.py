@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from model_bakery import baker
@@ -77,6 +78,28 @@ def test_item_detail(client, data, django_assert_max_num_queries):
         assert client.get(item.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(0):  # the cached page
         assert client.get(item.get_absolute_url()).status_code == 200
+
+
+# The other public pages: none from the cache, like the program. Cold: the edition with its days,
+# then what each shows: the form's items, offer and questions, and the counts it is rendered with
+# (the form, the seats); the program's items and their hosts (the calendar).
+@pytest.mark.parametrize(
+    ("name", "cold"),
+    [
+        ("registration:register", 7),
+        ("registration:seats", 7),
+        ("registration:resend_link", 2),
+        ("registration:privacy", 2),
+        ("program:ics", 4),
+        ("program:accessibility", 2),
+        ("program:contact", 2),
+    ],
+)
+def test_public_pages(client, data, name, cold, django_assert_max_num_queries, django_assert_num_queries):
+    with django_assert_max_num_queries(cold):
+        assert client.get(reverse(name)).status_code == 200
+    with django_assert_num_queries(0):  # the cached page, for a new visitor too
+        assert Client().get(reverse(name)).status_code == 200
 
 
 SIGN_UP_FORM = {
