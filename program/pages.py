@@ -26,7 +26,7 @@ def shared_page(
     language and program version). `context` is called only when the page is rendered. The copy
     carries nothing of a visitor: the language switch is a plain link, messages wait for the next
     page rendered for the visitor, and a form's CSRF token is CSRF_TOKEN_SLOT. `slots` fills each
-    slot for this visitor in the copy (`{CSRF_TOKEN_SLOT: get_token}` gives them their own token
+    slot the copy holds for this visitor (`{CSRF_TOKEN_SLOT: get_token}` gives them their own token
     and sets its cookie, as rendering would)."""
     html = selectors.cached_page(
         page,
@@ -36,5 +36,7 @@ def shared_page(
         ),
     )
     for slot, fill in (slots or {}).items():
-        html = html.replace(slot, fill(request))
+        parts = html.split(slot)
+        if len(parts) > 1:  # a page without the form (registration closed) sets no CSRF cookie
+            html = fill(request).join(parts)
     return HttpResponse(html)

@@ -343,8 +343,12 @@ def test_registration_closing_shows_without_any_edit(english, upcoming_edition):
     assert "Registration is closed." not in text(english.get(REGISTER))
 
     closed = upcoming_edition.registration_closes_at + dt.timedelta(seconds=1)
+    newcomer = Client()
+    newcomer.cookies["django_language"] = "en"
     with mock.patch("django.utils.timezone.now", return_value=closed):
-        assert "Registration is closed." in text(english.get(REGISTER))
+        response = newcomer.get(REGISTER)
+    assert "Registration is closed." in text(response)
+    assert not response.cookies  # no form: no CSRF cookie, as before
 
 
 # --- one copy per language, and per address for the calendar --------------------------------------
