@@ -2,7 +2,8 @@
 
 import copy
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
@@ -99,8 +100,8 @@ def catering_line(catering: CateringSummary | None) -> str:
 
 # A key of its own since the move to attendees: copies cached by the code before it pickled
 # classes that have moved (registration.selectors.SignUpChoices, program.models.CateringOffer).
-# "v2": the choices hold the organisers' questions since.
-SIGN_UP_CHOICES_CACHE_KEY = "attendees:sign-up-choices:v2:{edition_id}"
+# "v2": the choices hold the organisers' questions since; "v3": and a version.
+SIGN_UP_CHOICES_CACHE_KEY = "attendees:sign-up-choices:v3:{edition_id}"
 # Bounds how stale another process's copy can be when the cache is per process (locmem), as for
 # the current edition; with a shared cache (Redis) attendees.receivers drops it everywhere at once.
 SIGN_UP_CHOICES_CACHE_TIMEOUT = 60
@@ -112,11 +113,13 @@ OFFER_COUNTERS = ("paid_taken", "free_taken", "free_waitlist_length")
 class SignUpChoices:
     """What the sign-up form offers: the limited items in program order, the catering offer
     (None when the edition has none), and the organisers' questions asked now, in order, with
-    their choices."""
+    their choices. `version` is new each time they are read from the database: the pages made
+    from them are cached under it."""
 
     items: list[ProgramItem]
     offer: CateringOffer | None
     questions: list[Question]
+    version: str
 
     def with_live_counts(self) -> "SignUpChoices":
         """Copies with the seats and meals counters the database holds now (two light queries);
@@ -132,7 +135,7 @@ class SignUpChoices:
             offer_counts = CateringOffer.objects.filter(pk=offer.pk).values_list(*OFFER_COUNTERS).first()
             if offer_counts is not None:
                 offer = _with(offer, OFFER_COUNTERS, offer_counts)
-        return SignUpChoices(items=items, offer=offer, questions=self.questions)
+        return replace(self, items=items, offer=offer)
 
 
 def _with(obj, names, values):
@@ -172,6 +175,7 @@ def _shared_sign_up_choices(key: str, edition: Edition, read_now: list) -> SignU
                 .select_related("day", "item")
                 .prefetch_related("choices")
             ),
+            version=uuid4().hex,
         )
         cache.set(key, choices, timeout=SIGN_UP_CHOICES_CACHE_TIMEOUT)
     if choices.offer is not None:

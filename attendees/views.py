@@ -1,4 +1,5 @@
 import functools
+import json
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db.models import prefetch_related_objects
 from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +27,8 @@ from catering import services as catering_services
 from catering.errors import CateringError
 from catering.forms import CateringManageForm
 from messaging.selectors import messages_sent_to
-from program.selectors import current_edition_or_404
+from program.pages import CSRF_TOKEN_SLOT, shared_page
+from program.selectors import cached_page, current_edition_or_404
 from registration import services, tickets
 from registration.errors import DomainError
 
@@ -49,13 +52,21 @@ def _rate_limited(request, form, group: str, rate: str) -> bool:
     return limited
 
 
+# A form served from the cache gets the visitor's own CSRF token (program.pages); the sign-up
+# form also its own submission key, which tells a form sent twice from two people's forms.
+CSRF_SLOTS = {CSRF_TOKEN_SLOT: get_token}
+SUBMISSION_KEY_SLOT = "submissionkeyslotofthevisitor"
+SIGN_UP_SLOTS = {**CSRF_SLOTS, SUBMISSION_KEY_SLOT: lambda request: str(uuid.uuid4())}
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     edition = current_edition_or_404()
+    if request.method == "GET":
+        return _blank_form(request, edition)
     is_open = edition.is_registration_open()
-    signing_up = request.method == "POST" and is_open
     # A sign-up that goes through shows no counts, and decides on the ones it locks.
-    choices = selectors.sign_up_choices(edition, live_counts=not signing_up)
+    choices = selectors.sign_up_choices(edition, live_counts=not is_open)
     form = RegistrationForm(
         request.POST or None,
         edition=edition,
@@ -64,7 +75,7 @@ def register(request):
         questions=choices.questions,
     )
     status = 200
-    if signing_up:
+    if is_open:
         if _rate_limited(request, form, "signup", settings.RATELIMIT_SIGNUP):
             status = 429
         elif form.is_valid():
@@ -101,6 +112,39 @@ def register(request):
         form.setup_catering(choices.offer, shown=True)
     context = {"form": form, "is_open": is_open, "seat_texts": _seat_texts()}
     return render(request, "registration/register.html", context, status=status)
+
+
+def _blank_form(request, edition):
+    """The form as a new visitor gets it, from the cache: one copy per language, program version
+    (seats, waiting lists, meals and free tickets left; program.pages), version of the cached
+    choices (items, offer, questions) and phase; the visitor's CSRF token and submission key are
+    put in."""
+    choices = selectors.sign_up_choices(edition, live_counts=False)
+
+    def context():
+        live = choices.with_live_counts()
+        form = RegistrationForm(
+            edition=edition,
+            items=live.items,
+            catering_offer=live.offer,
+            questions=live.questions,
+            initial={"submission_key": SUBMISSION_KEY_SLOT},
+        )
+        return {"form": form, "is_open": edition.is_registration_open(), "seat_texts": _seat_texts()}
+
+    page = f"register:{choices.version}:{_phase(edition, choices.offer)}"
+    return shared_page(request, page, "registration/register.html", context, slots=SIGN_UP_SLOTS)
+
+
+def _phase(edition, offer) -> str:
+    """What the form shows that changes with the clock, not with the data: before, during or
+    after registration, and whether paid catering can still be ordered."""
+    now = timezone.now()
+    if not edition.is_registration_open(now):
+        return "before" if now < edition.registration_opens_at else "closed"
+    if offer is not None and not catering_services.can_order_paid(offer, now):
+        return "open-paid-closed"
+    return "open"
 
 
 def _error_field(error: DomainError) -> str | None:
@@ -604,13 +648,16 @@ def my_data(request, public_id, token):
 @require_http_methods(["GET", "POST"])
 def resend_link(request):
     edition = current_edition_or_404()
-    form = ResendLinkForm(request.POST or None)
-    if request.method == "POST":
-        if _rate_limited(request, form, "resend", settings.RATELIMIT_RESEND):
-            return render(request, "registration/resend.html", {"form": form}, status=429)
-        if form.is_valid():
-            return _manage_link_sent(request, edition, form.cleaned_data["email"])
-    return render(request, "registration/resend.html", {"form": form}, status=400 if form.errors else 200)
+    if request.method == "GET":
+        return shared_page(
+            request, "link", "registration/resend.html", lambda: {"form": ResendLinkForm()}, slots=CSRF_SLOTS
+        )
+    form = ResendLinkForm(request.POST)
+    if _rate_limited(request, form, "resend", settings.RATELIMIT_RESEND):
+        return render(request, "registration/resend.html", {"form": form}, status=429)
+    if form.is_valid():
+        return _manage_link_sent(request, edition, form.cleaned_data["email"])
+    return render(request, "registration/resend.html", {"form": form}, status=400)
 
 
 def _manage_link_sent(request, edition, email: str):
@@ -621,17 +668,24 @@ def _manage_link_sent(request, edition, email: str):
 
 @require_safe
 def seats(request):
-    """Seats left per limited item, for the live counters on the form (no personal data)."""
+    """Seats left per limited item, for the live counters on the form (no personal data). Cached
+    like the form (the same in every language), so as live as its counts."""
     edition = current_edition_or_404()
-    return JsonResponse(
-        {
-            str(item.pk): {"left": item.seats_left, "waiting": item.waitlist_length}
-            for item in selectors.sign_up_choices(edition).items
-        }
-    )
+    choices = selectors.sign_up_choices(edition, live_counts=False)
+
+    def render_counts() -> str:
+        return json.dumps(
+            {
+                str(item.pk): {"left": item.seats_left, "waiting": item.waitlist_length}
+                for item in choices.with_live_counts().items
+            }
+        )
+
+    body = cached_page(f"seats:{choices.version}", "", render_counts)
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_safe
 def privacy(request):
     current_edition_or_404()
-    return render(request, "registration/privacy.html")
+    return shared_page(request, "privacy", "registration/privacy.html", dict)

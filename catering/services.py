@@ -23,6 +23,7 @@ from django.utils import timezone
 from outbox.models import OutgoingMail
 from outbox.services import mail_queue
 from program.models import ConferenceDay, Edition
+from program.selectors import bump_program_version
 from program.services import Shift
 from registration import locking
 from registration.models import Registration
@@ -136,12 +137,14 @@ def _make_payable(order: CateringOrder, offer: CateringOffer, *, now: dt.datetim
 
 
 def _save_offer(offer: CateringOffer) -> None:
-    # update(), like the items' counters: no signal, so the sign-up form's cached copy stays.
+    # update(), like the items' counters: no signal, so the sign-up form's cached choices stay. The
+    # form's cached page shows the meals and tickets left: stale at commit (as for seats).
     CateringOffer.objects.filter(pk=offer.pk).update(
         paid_taken=offer.paid_taken,
         free_taken=offer.free_taken,
         free_waitlist_length=offer.free_waitlist_length,
     )
+    transaction.on_commit(bump_program_version)
 
 
 # --- sign-up and the attendee's changes ----------------------------------------------------------

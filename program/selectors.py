@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -19,6 +20,8 @@ PROGRAM_VERSION_CACHE_KEY = "program:version"
 # Bounds how stale a worker's copy can be when the cache is per process (locmem): a bump in one
 # worker is not seen by the others. With a shared cache (CACHE_URL=rediscache://…) it is immediate.
 PROGRAM_CACHE_TIMEOUT = 30
+
+Page = TypeVar("Page", str, bytes)
 
 
 def current_edition() -> Edition | None:
@@ -120,21 +123,22 @@ def _page_key(page: str, language: str) -> str:
 
 
 def bump_program_version() -> str:
-    """Make every cached public page stale (program, home, each item). Called by program.signals
-    when the edition, its days, links, roles, organisations, items or hosts are saved and by
-    registration.services after seats change (its bulk_update and update() bypass signals)."""
+    """Make every cached public page stale (program, home, each item, the sign-up form, …). Called
+    by program.signals when the edition, its days, links, roles, organisations, items or hosts are
+    saved, and at commit by registration.services and catering.services after seats, waiting lists,
+    meals or free tickets change (their counters are saved with update(), which sends no signal)."""
     version = uuid4().hex
     cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
     local_copies.forget_prefix(PAGE_KEY_PREFIX)
     return version
 
 
-def cached_page(page: str, language: str, render: Callable[[], str]) -> str:
-    """A public page (`page` names it: "program", "home", "item:<slug>") as `render()` makes it,
+def cached_page(page: str, language: str, render: Callable[[], Page]) -> Page:
+    """A public page (`page` names it: "program", "home", "item:<slug>", …) as `render()` makes it,
     shared by every visitor, one cache round trip per request: the copy is stored with the program
     version it was made from and served while that version is current. Saving the edition, a day,
-    link, role, organisation, item or host, or any change of seats, bumps the version
-    (program.signals, registration.services). What `render` raises (a 404) is not kept.
+    link, role, organisation, item or host, and any change of seats, waiting lists, meals or free
+    tickets, bumps the version (bump_program_version). What `render` raises (a 404) is not kept.
 
     Each process also keeps the page it last served for LOCAL_COPY_SECONDS: the busiest pages then
     cost no round trip to Redis at all. Its own bumps drop its copies at once."""
@@ -142,7 +146,7 @@ def cached_page(page: str, language: str, render: Callable[[], str]) -> str:
     return local_copies.get(page_key, lambda: _shared_page(page_key, render))
 
 
-def _shared_page(page_key: str, render: Callable[[], str]) -> str:
+def _shared_page(page_key: str, render: Callable[[], Page]) -> Page:
     found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
     version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)
     if version is not None and copy is not None and copy[0] == version:

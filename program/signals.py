@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -8,7 +9,9 @@ from .models import ConferenceDay, Edition, EditionLink, EditionRole, Organisati
 @receiver([post_save, post_delete], sender=Edition)
 @receiver([post_save, post_delete], sender=ConferenceDay)
 def forget_current_edition(**kwargs):
+    # Again at commit: a request in between would cache the rows as they were (as below).
     selectors.forget_current_edition()
+    transaction.on_commit(selectors.forget_current_edition)
 
 
 @receiver([post_save, post_delete], sender=Edition)
@@ -19,4 +22,7 @@ def forget_current_edition(**kwargs):
 @receiver([post_save, post_delete], sender=ProgramItem)
 @receiver(m2m_changed, sender=ProgramItem.hosts.through)
 def forget_cached_program(**kwargs):
+    # Now, for what this transaction renders next, and at commit: a page another request rendered
+    # in between from the rows as they were would otherwise stay current under the new version.
     selectors.bump_program_version()
+    transaction.on_commit(selectors.bump_program_version)

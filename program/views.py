@@ -1,24 +1,12 @@
 from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import ical, selectors
 from .models import EditionRole
-
-
-def _shared_page(request, page: str, template: str, context) -> HttpResponse:
-    """A public page served whole from the cache (selectors.cached_page): it carries no
-    per-visitor state (the language switch is a plain link, and messages wait for the next
-    uncached page). `context` is called only when the page is rendered."""
-    html = selectors.cached_page(
-        page,
-        get_language(),
-        lambda: render_to_string(template, {**context(), "messages": ()}, request=request),
-    )
-    return HttpResponse(html)
+from .pages import shared_page
 
 
 @require_safe
@@ -34,13 +22,13 @@ def home(request):
             ],
         }
 
-    return _shared_page(request, "home", "program/home.html", context)
+    return shared_page(request, "home", "program/home.html", context)
 
 
 @require_safe
 def program(request):
     """The busiest public page."""
-    return _shared_page(
+    return shared_page(
         request,
         "program",
         "program/program.html",
@@ -54,14 +42,20 @@ def item_detail(request, slug: str):
         edition = selectors.current_edition_or_404()
         return {"item": get_object_or_404(selectors.items_with_hosts(edition), slug=slug)}
 
-    return _shared_page(request, f"item:{slug}", "program/item_detail.html", context)
+    return shared_page(request, f"item:{slug}", "program/item_detail.html", context)
 
 
 @require_safe
 def program_ics(request):
+    """The whole program as a calendar feed, from the cache like the pages (one copy per address
+    the site is reached at: the events link back to it)."""
     edition = selectors.current_edition_or_404()
     base_url = request.build_absolute_uri("/").rstrip("/")
-    body = ical.calendar_for_items(edition, selectors.items_with_hosts(edition), base_url)
+    body = selectors.cached_page(
+        f"ics:{base_url}",
+        get_language(),
+        lambda: ical.calendar_for_items(edition, selectors.items_with_hosts(edition), base_url),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="miejsca-otwarte-{edition.number}.ics"'
     return response
@@ -70,9 +64,11 @@ def program_ics(request):
 def accessibility(request):
     """The accessibility statement (deklaracja dostępności) in the structure the act requires."""
     selectors.current_edition_or_404()
-    return render(request, "program/accessibility.html", {"site_url": settings.SITE_URL})
+    return shared_page(
+        request, "accessibility", "program/accessibility.html", lambda: {"site_url": settings.SITE_URL}
+    )
 
 
 def contact(request):
     selectors.current_edition_or_404()
-    return render(request, "program/contact.html")
+    return shared_page(request, "contact", "program/contact.html", dict)

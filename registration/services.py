@@ -212,10 +212,11 @@ def _days_for(
 
 
 def _seats_changed() -> None:
-    """The cached program shows the seats left (not the waiting lists): it goes stale at commit.
-    The services save the counters with update() or bulk_update(), which send no signals, and a
-    signal sent inside the transaction would bump too early: a page rendered between the bump and
-    the commit would keep the old seats under the new version."""
+    """The cached pages show the seats left and, on a full item, how many people wait: they go
+    stale at commit. The services save the counters with update() or bulk_update(), which send no
+    signals (an item's save() bumps through program.signals, now and at commit), and a bump inside
+    the transaction alone would come too early: a page rendered between the bump and the commit
+    would keep the old counts under the new version."""
     transaction.on_commit(bump_program_version)
 
 
@@ -244,8 +245,7 @@ def _take_places(
             seats_taken=seats_taken, waitlist_length=waitlist_length
         )
     Booking.objects.bulk_create(bookings)
-    if any(booking.is_confirmed for booking in bookings):
-        _seats_changed()  # in a rush most land on a waiting list: the program page stays cached
+    _seats_changed()  # a place on a waiting list too: a full item shows how many wait
     return bookings
 
 
@@ -500,7 +500,6 @@ def item_set_capacity(
     now = now or timezone.now()
     with transaction.atomic():
         [item] = locking.lock_items([item.pk])
-        _seats_changed()  # at commit too: the save's own signal bumps before it
         if capacity is None:
             if item.seats_taken or item.waitlist_length:
                 raise RegistrationError("capacity_below_taken", taken=item.seats_taken)
@@ -518,7 +517,6 @@ def waitlist_promote_next(*, item: ProgramItem, now: dt.datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         [item] = locking.lock_items([item.pk])
-        _seats_changed()
         if item.capacity is None:
             raise RegistrationError("not_limited", item=item.title)
         if item.waitlist_length == 0:
@@ -579,11 +577,11 @@ def _seat_or_wait(
     if item.seats_taken < item.capacity:
         item.seats_taken += 1
         booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
-        _seats_changed()
     else:
         item.waitlist_length += 1
         booking.status, booking.waitlist_position = Booking.Status.WAITLISTED, item.waitlist_length
-    # save(), not update(): a capacity raised on purpose goes into the item's audit history.
+    # save(), not update(): a capacity raised on purpose goes into the item's audit history (and its
+    # signal makes the cached pages stale, at commit too: program.signals).
     item.save(update_fields=["capacity", "seats_taken", "waitlist_length"])
     booking.save()
     return booking
@@ -710,7 +708,6 @@ def item_cancel(*, item: ProgramItem, reason: str = "", now: dt.datetime | None 
         locked.seats_taken = locked.waitlist_length = 0
         locked.cancelled_at = now
         locked.save(update_fields=["seats_taken", "waitlist_length", "cancelled_at"])
-        _seats_changed()
         for booking in affected.bookings:
             context = {"item_id": locked.pk, "had": booking.status, "reason": reason.strip()}
             mail_queue(

@@ -35,21 +35,29 @@ def test_a_sign_up_shows_at_once(client, upcoming_edition, visit, django_capture
     assert "19 seats left of 20" in program_page(client)
 
 
-def test_a_place_on_a_waiting_list_leaves_the_cached_page_alone(
+def test_a_place_on_a_waiting_list_shows_at_once(
     client, upcoming_edition, visit, django_capture_on_commit_callbacks
 ):
-    """The page shows seats left, not waiting lists: in a rush, once the seats are gone, every
-    sign-up would otherwise make every process render it again."""
+    """A full item says how many people wait for it, on the program and on its page: joining or
+    leaving its waiting list makes the cached pages stale, as a seat does."""
+    client.cookies["django_language"] = "en"
     ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=visit.capacity)
-    program_page(client)
-    version = cache.get(selectors.PROGRAM_VERSION_CACHE_KEY)
+    selectors.bump_program_version()
+    assert "(1 person waiting)" not in program_page(client)
+    assert "No seats left — join the waiting list." in page(client, visit.get_absolute_url())
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         registration = sign_up(upcoming_edition, [visit])
 
     assert registration.bookings.get().waitlist_position == 1
-    assert cache.get(selectors.PROGRAM_VERSION_CACHE_KEY) == version
-    assert not callbacks
+    assert "No seats left — join the waiting list (1 person waiting)" in program_page(client)
+    assert "(1 person waiting)." in page(client, visit.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=registration)
+
+    assert "(1 person waiting)" not in program_page(client)
+    assert "No seats left — join the waiting list." in page(client, visit.get_absolute_url())
 
 
 def test_a_cancellation_shows_at_once(client, upcoming_edition, visit, django_capture_on_commit_callbacks):

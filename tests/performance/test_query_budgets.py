@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from model_bakery import baker
@@ -79,6 +80,28 @@ def test_item_detail(client, data, django_assert_max_num_queries):
         assert client.get(item.get_absolute_url()).status_code == 200
 
 
+# The other public pages: none from the cache, like the program. Cold: the edition with its days,
+# then what each shows: the form's items, offer and questions, and the counts it is rendered with
+# (the form, the seats); the program's items and their hosts (the calendar).
+@pytest.mark.parametrize(
+    ("name", "cold"),
+    [
+        ("registration:register", 7),
+        ("registration:seats", 7),
+        ("registration:resend_link", 2),
+        ("registration:privacy", 2),
+        ("program:ics", 4),
+        ("program:accessibility", 2),
+        ("program:contact", 2),
+    ],
+)
+def test_public_pages(client, data, name, cold, django_assert_max_num_queries, django_assert_num_queries):
+    with django_assert_max_num_queries(cold):
+        assert client.get(reverse(name)).status_code == 200
+    with django_assert_num_queries(0):  # the cached page, for a new visitor too
+        assert Client().get(reverse(name)).status_code == 200
+
+
 SIGN_UP_FORM = {
     "first_name": "Łucja",
     "last_name": "Wąsowska",
@@ -124,15 +147,18 @@ def ask(edition, count: int) -> list:
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_sign_up_form_with_questions(client, data, count, django_assert_max_num_queries):
+def test_sign_up_form_with_questions(
+    client, data, count, django_assert_max_num_queries, django_assert_num_queries
+):
     """The questions come with the form's cached choices: read once, then none however many."""
     ask(data, count)
-    # cold: the edition and its days, the items, the offer, the questions and their choices
-    with django_assert_max_num_queries(6):
+    # cold: the edition and its days, the items, the offer, the questions and their choices; the
+    # page is rendered with the seats and meals left now (two more)
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("registration:register")).status_code == 200
-    with django_assert_max_num_queries(2):  # the live seats and meals
+    with django_assert_num_queries(0):  # the cached page (program.pages)
         response = client.get(reverse("registration:register"))
-    assert len(response.context["form"].questions) == 2 * count
+    assert response.content.decode().count("<div data-question") == 2 * count
 
 
 @pytest.mark.parametrize("count", [1, 10])
