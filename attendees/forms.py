@@ -12,6 +12,7 @@ from aftercare.certificates import item_time
 from aftercare.models import COMMENT_MAX_LENGTH, RATINGS
 from aftercare.selectors import Attendance
 from catering.forms import CateringMixin
+from common.forms import lightly_copied
 from program.models import ProgramItem
 from registration import services
 from registration.errors import RegistrationError
@@ -185,6 +186,7 @@ def _terms_label() -> str:
     )
 
 
+@lightly_copied
 class RegistrationForm(CateringMixin, ItemsMixin, QuestionsMixin, PersonFields):
     accept_terms = forms.BooleanField(
         # Written when shown, in the page's language.

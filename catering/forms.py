@@ -1,8 +1,6 @@
 """The catering's questions on the attendee's forms: the choice, the free ticket's claim, the diet
 and the invoice data."""
 
-import copy
-
 from django import forms
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from stdnum.pl import nip
 
+from common.forms import field_copy
 from program.validators import validate_nip
 
 from .models import CateringOffer, CateringOrder, FreeTicketClaim
@@ -134,7 +133,7 @@ class CateringMixin(DietMixin, InvoiceMixin):
             fields[name] = field
             if name == "catering":  # in the page's order, for the error summary
                 fields.update(
-                    (detail, copy.deepcopy(CateringDetails.base_fields[detail])) for detail in self.DETAILS
+                    (detail, field_copy(CateringDetails.base_fields[detail])) for detail in self.DETAILS
                 )
         self.fields = fields
 

@@ -193,7 +193,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The durable queue: tasks are rows in the same database, written in the same transaction as
 # the change that causes them (see README "Why these libraries").
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "outbox.backend.OutboxBackend"}}
 
 # Mails stuck in the queue longer than this are sent again by `manage.py requeue_stale_mail`
 # (run every minute) and make /healthz report the queue as stuck. Short, because a confirmation

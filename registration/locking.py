@@ -17,10 +17,12 @@ show as "busy, try again". Database constraints stay as the last line of defence
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, router, transaction
 from django.db.models import QuerySet
 
+from common import rows
 from program.models import ProgramItem
 
 from .errors import LockBusy
@@ -32,13 +34,19 @@ DEADLOCK_DETECTED = "40P01"
 
 
 def lock_rows(queryset: QuerySet) -> list:
-    """Evaluate a `select_for_update()` queryset in primary-key order. Refuses to run outside a
-    transaction (a lock there would be released at once). A lock wait that runs out means "busy";
-    a lost database is the 503 page's business."""
-    if not transaction.get_connection(queryset.db).in_atomic_block:
+    """Evaluate a `select_for_update()` queryset in primary-key order."""
+    with _locking(queryset.db):
+        return list(queryset.order_by("pk"))
+
+
+@contextmanager
+def _locking(using: str):
+    """Refuses to lock outside a transaction (a lock there would be released at once). A lock wait
+    that runs out means "busy"; a lost database is the 503 page's business."""
+    if not transaction.get_connection(using).in_atomic_block:
         raise RuntimeError("Rows are locked only inside transaction.atomic().")
     try:
-        return list(queryset.order_by("pk"))
+        yield
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
             raise
@@ -57,10 +65,12 @@ def lock_registrations(pks: Iterable[int] | QuerySet) -> list[Registration]:
 
 
 def lock_items(item_ids: Iterable[int], *fields: str) -> list:
-    """Rank 2: the program items, as model rows or, with `fields`, just those values of each
-    (the sign-up's lock, as light as it goes)."""
+    """Rank 2: the program items, as model rows or, with `fields`, just those values of each (the
+    sign-up's lock, as light as it goes: a statement written once, common.rows)."""
     item_ids = sorted(set(item_ids))
     if not item_ids:
         return []
-    locked = ProgramItem.objects.select_for_update().filter(pk__in=item_ids)
-    return lock_rows(locked.values_list(*fields) if fields else locked)
+    if fields:
+        with _locking(router.db_for_write(ProgramItem)):
+            return rows.locked_values(ProgramItem, item_ids, fields)
+    return lock_rows(ProgramItem.objects.select_for_update().filter(pk__in=item_ids))

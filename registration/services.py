@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common import rows
 from outbox.models import OutgoingMail
 from outbox.services import mail_queue
 from program.models import ConferenceDay, Edition, Organisation, ProgramItem
@@ -128,24 +129,25 @@ def registration_create(
 
     try:
         with transaction.atomic():
-            registration = Registration.objects.create(
+            registration = Registration(
                 edition=edition,
                 submission_key=submission_key,
                 language=language,
                 awaiting_approval=edition.registrations_need_approval and not by_organiser,
                 **vars(person),
             )
-            DayAttendance.objects.bulk_create(
-                DayAttendance(registration=registration, day=day) for day in days
-            )
-            Consent.objects.bulk_create(
-                Consent(
-                    registration=registration,
-                    kind=kind,
-                    granted=bool(consents.get(kind)),
-                    text_version=edition.terms_version,
-                )
-                for kind in Consent.Kind.values
+            rows.create(registration)  # the site's busiest write: statements written once (common.rows)
+            rows.insert([DayAttendance(registration=registration, day=day) for day in days])
+            rows.insert(
+                [
+                    Consent(
+                        registration=registration,
+                        kind=kind,
+                        granted=bool(consents.get(kind)),
+                        text_version=edition.terms_version,
+                    )
+                    for kind in Consent.Kind.values
+                ]
             )
             questions.answers_create(registration=registration, kept=kept_answers)
             if notify:
@@ -241,10 +243,8 @@ def _take_places(
             waitlist_length += 1
             booking.status, booking.waitlist_position = Booking.Status.WAITLISTED, waitlist_length
         bookings.append(booking)
-        ProgramItem.objects.filter(pk=item_id).update(
-            seats_taken=seats_taken, waitlist_length=waitlist_length
-        )
-    Booking.objects.bulk_create(bookings)
+        rows.update(ProgramItem, item_id, seats_taken=seats_taken, waitlist_length=waitlist_length)
+    rows.insert(bookings)
     _seats_changed()  # a place on a waiting list too: a full item shows how many wait
     return bookings
 

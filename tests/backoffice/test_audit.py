@@ -2,12 +2,20 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from program.models import ProgramItem
 from registration.models import DayAttendance, Registration
 from tests.factories import sign_up
 
+from .test_add_person import ADD_PERSON, admin_data
 from .test_admin import capacity_post
+
+
+def tracked(row) -> dict:
+    """The columns the history keeps, as `row` (a model instance or a history entry) holds them."""
+    history_model = row if hasattr(row, "history_type") else row.history.model
+    return {field.attname: getattr(row, field.attname) for field in history_model.tracked_fields}
 
 
 @pytest.mark.django_db
@@ -68,6 +76,52 @@ class TestAudit:
     def test_the_management_token_stays_out_of_the_history(self, edition):
         person = sign_up(edition)
         assert not hasattr(person.history.get(), "manage_token")
+
+
+@pytest.mark.django_db
+class TestCreations:
+    """A new row's entry is copied from it by the database (audit.history.CopiedCreations)."""
+
+    def test_a_new_registration_is_recorded_whole_with_the_organiser(
+        self, organiser_client, organiser, edition, visit
+    ):
+        before = timezone.now()
+        organiser_client.post(
+            reverse(ADD_PERSON),
+            admin_data(edition, items=[str(visit.pk)]),
+        )
+        registration = Registration.objects.get(email="jan.gosc@example.com")
+        entry = registration.history.get()
+        assert (entry.history_type, entry.history_user, entry.history_change_reason) == ("+", organiser, None)
+        assert before <= entry.history_date <= timezone.now()
+        assert tracked(entry) == tracked(registration)
+        assert (entry.first_name, entry.town, entry.edition_id) == ("Jan", "Tarnów", edition.pk)
+
+    def test_both_languages_of_a_new_item(self, edition, visit):
+        item = ProgramItem.objects.create(
+            edition=edition,
+            slug="nowy",
+            title_pl="Nowy punkt",
+            title_en="A new item",
+            kind=visit.kind,
+            starts_at=visit.starts_at,
+            ends_at=visit.ends_at,
+        )
+        entry = item.history.get()
+        assert (entry.history_type, entry.history_user) == ("+", None)
+        assert tracked(entry) == tracked(ProgramItem.objects.get(pk=item.pk))
+        assert (entry.title_pl, entry.title_en) == ("Nowy punkt", "A new item")
+
+    def test_a_change_after_it_is_recorded_as_before(self, edition):
+        person = sign_up(edition, first_name="Jan")
+        person.first_name = "Janina"
+        person.save(update_fields=["first_name"])
+        assert [
+            (entry.history_type, entry.first_name) for entry in person.history.order_by("history_id")
+        ] == [
+            ("+", "Jan"),
+            ("~", "Janina"),
+        ]
 
 
 @pytest.mark.django_db
