@@ -23,7 +23,7 @@ from django.utils import timezone
 from outbox.models import OutgoingMail
 from outbox.services import mail_queue
 from program.models import ConferenceDay, Edition
-from program.selectors import bump_program_version
+from program.selectors import counts_changed
 from program.services import Shift
 from registration import locking
 from registration.models import Registration
@@ -144,7 +144,7 @@ def _save_offer(offer: CateringOffer) -> None:
         free_taken=offer.free_taken,
         free_waitlist_length=offer.free_waitlist_length,
     )
-    transaction.on_commit(bump_program_version)
+    transaction.on_commit(counts_changed)
 
 
 # --- sign-up and the attendee's changes ----------------------------------------------------------

@@ -123,13 +123,22 @@ def _page_key(page: str, language: str) -> str:
 
 
 def bump_program_version() -> str:
-    """Make every cached public page stale (program, home, each item, the sign-up form, …). Called
-    by program.signals when the edition, its days, links, roles, organisations, items or hosts are
-    saved, and at commit by registration.services and catering.services after seats, waiting lists,
-    meals or free tickets change (their counters are saved with update(), which sends no signal)."""
+    """Make every cached public page stale (program, home, each item, the sign-up form, …) and
+    forget this process's copies: an organiser's edit shows at once. Called by program.signals when
+    the edition, its days, links, roles, organisations, items or hosts are saved."""
+    version = counts_changed()
+    local_copies.forget_prefix(PAGE_KEY_PREFIX)
+    return version
+
+
+def counts_changed() -> str:
+    """Seats, waiting lists, meals or free tickets changed (registration.services and
+    catering.services call it at commit: their counters are saved with update(), which sends no
+    signal): every cached public page goes stale and shows the new counts within
+    LOCAL_COPY_SECONDS on every process, this one included. Its copies are not forgotten: in a rush
+    each process then renders a page at most once per window, not after each of its sign-ups."""
     version = uuid4().hex
     cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
-    local_copies.forget_prefix(PAGE_KEY_PREFIX)
     return version
 
 

@@ -23,7 +23,7 @@ from common import rows
 from outbox.models import OutgoingMail
 from outbox.services import mail_queue
 from program.models import ConferenceDay, Edition, Organisation, ProgramItem
-from program.selectors import bump_program_version
+from program.selectors import counts_changed
 
 from . import locking, questions, signals
 from .errors import ItemChangeClash, LockBusy, RegistrationError
@@ -219,7 +219,7 @@ def _seats_changed() -> None:
     signals (an item's save() bumps through program.signals, now and at commit), and a bump inside
     the transaction alone would come too early: a page rendered between the bump and the commit
     would keep the old counts under the new version."""
-    transaction.on_commit(bump_program_version)
+    transaction.on_commit(counts_changed)
 
 
 def _take_places(

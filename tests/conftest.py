@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from backoffice.editions import edition_load
@@ -28,6 +29,27 @@ def _clear_cache():
     forget_cached()
     yield
     forget_cached()
+
+
+class LocalClock:
+    """The clock of each process's local copies (common.local_copies), moved by the test."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def window_passes(self) -> None:
+        """LOCAL_COPY_SECONDS pass: counts changed since show on this process's pages too."""
+        self.now += settings.LOCAL_COPY_SECONDS + 0.1
+
+
+@pytest.fixture
+def local_clock(monkeypatch) -> LocalClock:
+    clock = LocalClock()
+    monkeypatch.setattr("common.local_copies._clock", clock)
+    return clock
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,7 @@ class TestRegisterForm:
         assert not Registration.objects.exists()
 
     def test_seats_shown_are_live_though_the_items_are_cached(
-        self, client_pl, edition, visit, django_capture_on_commit_callbacks
+        self, client_pl, edition, visit, django_capture_on_commit_callbacks, local_clock
     ):
         """The form's items come from the cache; the counts on every page that shows them are
         live: the form's cached page is stale once a seat is taken (at commit), and a sign-up sent
@@ -101,6 +101,7 @@ class TestRegisterForm:
         client_pl.get(REGISTER)  # the items and the page are cached now
         with django_capture_on_commit_callbacks(execute=True):
             sign_up(edition, [visit])
+        local_clock.window_passes()
         seats = rf'data-seats-for="{visit.pk}">(.*?)</span>'
         assert "19" in re.search(seats, client_pl.get(REGISTER).content.decode(), re.S).group(1)
 

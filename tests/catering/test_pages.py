@@ -172,7 +172,7 @@ def test_manage_page_adds_changes_and_drops_the_catering(client, edition, offer)
 
 
 def test_the_form_shows_the_meals_left_now_and_the_lock_decides(
-    client, edition, offer, django_capture_on_commit_callbacks
+    client, edition, offer, django_capture_on_commit_callbacks, local_clock
 ):
     """The form's offer comes from the cache, its counters do not: the last paid meal taken by
     someone else shows at once (the cached page is stale at commit), and a sign-up that still
@@ -181,6 +181,7 @@ def test_the_form_shows_the_meals_left_now_and_the_lock_decides(
     client.get(reverse("registration:register"))  # the offer and the page are cached with a meal left
     with django_capture_on_commit_callbacks(execute=True):
         register(edition, paid(), email="first@example.com")
+    local_clock.window_passes()
 
     assert "Paid catering: sold out" in client.get(reverse("registration:register")).content.decode()
     response = client.post(reverse("registration:register"), form_data(edition, catering="paid"))

@@ -187,24 +187,26 @@ def test_a_form_sent_back_with_errors_is_the_visitors_own(english, upcoming_edit
 
 
 def test_a_seat_taken_and_freed_shows_on_the_form_and_in_the_seats(
-    english, upcoming_edition, visit, django_capture_on_commit_callbacks
+    english, upcoming_edition, visit, django_capture_on_commit_callbacks, local_clock
 ):
     assert "20 seats left" in seats_of(visit, text(english.get(REGISTER)))
     english.get(reverse("registration:seats"))
 
     with django_capture_on_commit_callbacks(execute=True):  # bumped at commit
         registration = sign_up(upcoming_edition, [visit])
+    local_clock.window_passes()
     assert "19 seats left" in seats_of(visit, text(english.get(REGISTER)))
     assert english.get(reverse("registration:seats")).json()[str(visit.pk)] == {"left": 19, "waiting": 0}
 
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration=registration)
+    local_clock.window_passes()
     assert "20 seats left" in seats_of(visit, text(english.get(REGISTER)))
     assert english.get(reverse("registration:seats")).json()[str(visit.pk)] == {"left": 20, "waiting": 0}
 
 
 def test_a_place_on_a_waiting_list_shows_on_the_form_and_in_the_seats(
-    english, upcoming_edition, visit, django_capture_on_commit_callbacks
+    english, upcoming_edition, visit, django_capture_on_commit_callbacks, local_clock
 ):
     ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=visit.capacity)
     selectors.bump_program_version()
@@ -213,17 +215,19 @@ def test_a_place_on_a_waiting_list_shows_on_the_form_and_in_the_seats(
 
     with django_capture_on_commit_callbacks(execute=True):
         registration = sign_up(upcoming_edition, [visit])
+    local_clock.window_passes()
     assert "(1 person waiting)" in seats_of(visit, text(english.get(REGISTER)))
     assert english.get(reverse("registration:seats")).json()[str(visit.pk)] == {"left": 0, "waiting": 1}
 
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_change_items(registration=registration, item_ids=[])  # leaves the list
+    local_clock.window_passes()
     assert "waiting" not in seats_of(visit, text(english.get(REGISTER))).split("list")[1]
     assert english.get(reverse("registration:seats")).json()[str(visit.pk)] == {"left": 0, "waiting": 0}
 
 
 def test_the_last_paid_meal_sold_shows_on_the_form(
-    english, upcoming_edition, offer, django_capture_on_commit_callbacks
+    english, upcoming_edition, offer, django_capture_on_commit_callbacks, local_clock
 ):
     CateringOffer.objects.filter(pk=offer.pk).update(capacity=offer.free_ticket_quota + 1)
     selectors.bump_program_version()
@@ -231,15 +235,17 @@ def test_the_last_paid_meal_sold_shows_on_the_form(
 
     with django_capture_on_commit_callbacks(execute=True):
         registration = with_catering(upcoming_edition, CateringRequest())
+    local_clock.window_passes()
     assert "Paid catering: sold out" in text(english.get(REGISTER))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration=registration)
+    local_clock.window_passes()
     assert "Paid catering: sold out" not in text(english.get(REGISTER))
 
 
 def test_the_last_free_ticket_taken_shows_on_the_form(
-    english, upcoming_edition, offer, django_capture_on_commit_callbacks
+    english, upcoming_edition, offer, django_capture_on_commit_callbacks, local_clock
 ):
     CateringOffer.objects.filter(pk=offer.pk).update(free_ticket_quota=1)
     selectors.bump_program_version()
@@ -248,10 +254,12 @@ def test_the_last_free_ticket_taken_shows_on_the_form(
     claim = CateringRequest(claim=ClaimRequest(basis="resident", town="Wieliczka"))
     with django_capture_on_commit_callbacks(execute=True):
         with_catering(upcoming_edition, claim)
+    local_clock.window_passes()
     assert "A free ticket for Małopolska: none left" in text(english.get(REGISTER))
 
     with django_capture_on_commit_callbacks(execute=True):
         with_catering(upcoming_edition, claim)
+    local_clock.window_passes()
     assert "none left — join the waiting list (1 person waiting)" in text(english.get(REGISTER))
 
 
