@@ -40,13 +40,17 @@ class LocalClock:
     def __call__(self) -> float:
         return self.now
 
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
     def window_passes(self) -> None:
         """LOCAL_COPY_SECONDS pass: counts changed since show on this process's pages too."""
-        self.now += settings.LOCAL_COPY_SECONDS + 0.1
+        self.advance(settings.LOCAL_COPY_SECONDS + 0.1)
 
 
 @pytest.fixture
-def local_clock(monkeypatch) -> LocalClock:
+def local_clock(monkeypatch, settings) -> LocalClock:
+    settings.LOCAL_COPY_SECONDS = 1.0
     clock = LocalClock()
     monkeypatch.setattr("common.local_copies._clock", clock)
     return clock

@@ -13,45 +13,37 @@ from tests.factories import sign_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch, settings):
-    settings.LOCAL_COPY_SECONDS = 1.0
-    now = [1000.0]
-    monkeypatch.setattr("common.local_copies._clock", lambda: now[0])
-    return now
-
-
-def test_an_edition_saved_here_shows_at_once(edition, clock):
+def test_an_edition_saved_here_shows_at_once(edition, local_clock):
     assert program_selectors.current_edition().terms_version == edition.terms_version
     edition.terms_version = "2026-2"
     edition.save()
     assert program_selectors.current_edition().terms_version == "2026-2"
 
 
-def test_an_edition_saved_by_another_server_shows_within_the_second(edition, clock):
+def test_an_edition_saved_by_another_server_shows_within_the_second(edition, local_clock):
     program_selectors.current_edition()
     # Another server's save: the row changes and its signal drops the shared copy, not this one.
     Edition.objects.filter(pk=edition.pk).update(terms_version="2026-2")
     cache.delete(program_selectors.CURRENT_EDITION_CACHE_KEY)
-    clock[0] += 0.9
+    local_clock.advance(0.9)
     assert program_selectors.current_edition().terms_version == edition.terms_version
-    clock[0] += 0.2
+    local_clock.advance(0.2)
     assert program_selectors.current_edition().terms_version == "2026-2"
 
 
-def test_choices_edited_by_another_server_show_within_the_second(edition, visit, clock):
+def test_choices_edited_by_another_server_show_within_the_second(edition, visit, local_clock):
     selectors.sign_up_choices(edition, live_counts=False)
     ProgramItem.objects.filter(pk=visit.pk).update(title="Renamed")
     selectors.cache.delete(selectors.SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=edition.pk))
-    clock[0] += 0.9
+    local_clock.advance(0.9)
     titles = [item.title for item in selectors.sign_up_choices(edition, live_counts=False).items]
     assert visit.title in titles
-    clock[0] += 0.2
+    local_clock.advance(0.2)
     titles = [item.title for item in selectors.sign_up_choices(edition, live_counts=False).items]
     assert "Renamed" in titles
 
 
-def test_live_counts_leave_the_shared_copy_alone(edition, visit, clock):
+def test_live_counts_leave_the_shared_copy_alone(edition, visit, local_clock):
     shared = selectors.sign_up_choices(edition, live_counts=False)
     sign_up(edition, [visit])
     live = selectors.sign_up_choices(edition)

@@ -131,20 +131,18 @@ def test_the_cached_page_holds_nothing_of_a_visitor(client, upcoming_edition):
     assert page == first
 
 
-def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edition, visit, monkeypatch):
+def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edition, visit, local_clock):
     """Another server's change (its bump reaches the shared cache, not this process's copy) shows
     here once LOCAL_COPY_SECONDS have passed, and not a request earlier."""
-    clock = [1000.0]
-    monkeypatch.setattr("common.local_copies._clock", lambda: clock[0])
     client.cookies["django_language"] = "en"
     assert "20 seats left of 20" in program_page(client)
 
     ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=5)
     cache.set(selectors.PROGRAM_VERSION_CACHE_KEY, "bumped-by-another-server")
-    clock[0] += 0.9
+    local_clock.advance(0.9)
     assert "20 seats left of 20" in program_page(client)
 
-    clock[0] += 0.2
+    local_clock.advance(0.2)
     assert "15 seats left of 20" in program_page(client)
 
 
@@ -173,18 +171,16 @@ def test_a_seat_taken_or_freed_shows_on_the_item_page(
 
 
 def test_another_servers_seat_shows_on_the_item_page_within_a_second(
-    client, upcoming_edition, visit, monkeypatch
+    client, upcoming_edition, visit, local_clock
 ):
-    clock = [1000.0]
-    monkeypatch.setattr("common.local_copies._clock", lambda: clock[0])
     client.cookies["django_language"] = "en"
     assert "20 seats left." in page(client, visit.get_absolute_url())
 
     ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=5)
     cache.set(selectors.PROGRAM_VERSION_CACHE_KEY, "bumped-by-another-server")
-    clock[0] += 0.9
+    local_clock.advance(0.9)
     assert "20 seats left." in page(client, visit.get_absolute_url())
-    clock[0] += 0.2
+    local_clock.advance(0.2)
     assert "15 seats left." in page(client, visit.get_absolute_url())
 
 

@@ -280,19 +280,17 @@ def test_a_count_changed_without_a_bump_stays_stale(english, upcoming_edition, v
     assert "Paid catering: sold out" in page
 
 
-def test_another_servers_change_shows_within_a_second(english, upcoming_edition, visit, monkeypatch):
+def test_another_servers_change_shows_within_a_second(english, upcoming_edition, visit, local_clock):
     """A bump or an edit on another server reaches the shared cache, not this process's copies:
     it shows here once LOCAL_COPY_SECONDS have passed, and not a request earlier."""
-    clock = [1000.0]
-    monkeypatch.setattr("common.local_copies._clock", lambda: clock[0])
     assert "20 seats left" in seats_of(visit, text(english.get(REGISTER)))
 
     ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=5, title_en="A visit renamed")
     cache.clear()  # what the other server's bump and its organiser's save do to the shared cache
-    clock[0] += 0.9
+    local_clock.advance(0.9)
     assert "20 seats left" in seats_of(visit, text(english.get(REGISTER)))
 
-    clock[0] += 0.2
+    local_clock.advance(0.2)
     page = text(english.get(REGISTER))
     assert "15 seats left" in seats_of(visit, page)
     assert "A visit renamed" in page
@@ -400,17 +398,15 @@ def test_the_calendar_has_a_copy_per_language_and_address(client, upcoming_editi
 
 
 def test_an_edit_on_another_server_shows_though_this_process_read_the_choices_later(
-    english, upcoming_edition, offer, monkeypatch
+    english, upcoming_edition, offer, local_clock
 ):
     """The form's copy is named by the version of the choices it was rendered from: a process
     whose choices are younger than its page (read for another page meanwhile) renders a copy of
     the old choices after another server's edit, under the new program version; once its choices
     are read again, the form is rendered again, not served from that copy."""
-    clock = [1000.0]
-    monkeypatch.setattr("common.local_copies._clock", lambda: clock[0])
     choices_key = SIGN_UP_CHOICES_CACHE_KEY.format(edition_id=upcoming_edition.pk)
     english.get(REGISTER)
-    clock[0] += 0.5
+    local_clock.advance(0.5)
     local_copies.forget(choices_key)
     english.get(reverse("registration:seats"))  # this process reads the choices again
 
@@ -418,10 +414,10 @@ def test_an_edit_on_another_server_shows_though_this_process_read_the_choices_la
     CateringOffer.objects.filter(pk=offer.pk).update(price=99)
     cache.delete(choices_key)
     cache.set(selectors.PROGRAM_VERSION_CACHE_KEY, "bumped-by-another-server")
-    clock[0] += 0.6
+    local_clock.advance(0.6)
     assert "Catering, 99.00 zł gross" not in text(english.get(REGISTER))  # the choices it holds
 
-    clock[0] += 0.5
+    local_clock.advance(0.5)
     assert "Catering, 99.00 zł gross" in text(english.get(REGISTER))
 
 

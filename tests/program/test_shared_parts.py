@@ -17,14 +17,6 @@ from tests.factories import sign_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch, settings):
-    settings.LOCAL_COPY_SECONDS = 1.0
-    now = [1000.0]
-    monkeypatch.setattr("common.local_copies._clock", lambda: now[0])
-    return now
-
-
 def page(client, name="registration:privacy") -> str:
     return client.get(reverse(name)).content.decode()
 
@@ -33,7 +25,7 @@ def html_of(client, url: str) -> str:
     return html.unescape(client.get(url).content.decode())
 
 
-def test_an_edition_saved_here_shows_at_once(client, edition, clock):
+def test_an_edition_saved_here_shows_at_once(client, edition, local_clock):
     assert page(client).count(f"{edition.title} 20") == 2  # the title and the header
     edition.title, edition.contact_email = "Miejsca Wspólne", "biuro@example.org"
     edition.save()
@@ -44,16 +36,16 @@ def test_an_edition_saved_here_shows_at_once(client, edition, clock):
     assert 'href="mailto:biuro@example.org"' in html
 
 
-def test_an_edition_saved_by_another_server_shows_within_the_second(client, edition, clock):
+def test_an_edition_saved_by_another_server_shows_within_the_second(client, edition, local_clock):
     page(client)
     # Another server's save: the row changes and its signal drops the shared copies and bumps the
     # version of the pages cached whole, not this process's copies.
     Edition.objects.filter(pk=edition.pk).update(title="Miejsca Wspólne")
     cache.delete(selectors.CURRENT_EDITION_CACHE_KEY)
     cache.set(selectors.PROGRAM_VERSION_CACHE_KEY, "bumped-by-another-server")
-    clock[0] += 0.9
+    local_clock.advance(0.9)
     assert "Miejsca Wspólne" not in page(client)
-    clock[0] += 0.2
+    local_clock.advance(0.2)
     assert page(client).count("Miejsca Wspólne 20") == 2
 
 
