@@ -20,11 +20,6 @@ def program_page(client) -> str:
     return html.unescape(client.get(reverse("program:program")).content.decode())
 
 
-@pytest.fixture
-def visit(upcoming_edition):
-    return upcoming_edition.items.get(slug="wizyta-kozlowka")
-
-
 def test_a_sign_up_shows_within_the_window(
     client, upcoming_edition, visit, django_capture_on_commit_callbacks, local_clock
 ):

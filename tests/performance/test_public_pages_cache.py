@@ -50,11 +50,6 @@ def offer(upcoming_edition) -> CateringOffer:
     return CateringOffer.objects.select_related("day").get(edition=upcoming_edition)
 
 
-@pytest.fixture
-def visit(upcoming_edition):
-    return upcoming_edition.items.get(slug="wizyta-kozlowka")
-
-
 def sign_up_form(client, *, email: str, edition) -> dict:
     """The fields a person fills in, with the token and key the page they got carries."""
     page = client.get(REGISTER).content.decode()

@@ -72,22 +72,15 @@ def test_django_backend_builds_a_client_per_call():
 
 
 class TestLocalCopies:
-    @pytest.fixture
-    def clock(self, monkeypatch, settings):
-        settings.LOCAL_COPY_SECONDS = 1.0
-        now = [1000.0]
-        monkeypatch.setattr("common.local_copies._clock", lambda: now[0])
-        return now
-
-    def test_held_for_the_set_seconds_then_loaded_again(self, clock):
+    def test_held_for_the_set_seconds_then_loaded_again(self, local_clock):
         copies, loads = LocalCopies(), iter(["first", "second"])
         assert copies.get("key", lambda: next(loads)) == "first"
-        clock[0] += 0.9
+        local_clock.advance(0.9)
         assert copies.get("key", lambda: next(loads)) == "first"
-        clock[0] += 0.2
+        local_clock.advance(0.2)
         assert copies.get("key", lambda: next(loads)) == "second"
 
-    def test_forgotten_at_once_and_none_is_held_too(self, clock):
+    def test_forgotten_at_once_and_none_is_held_too(self, local_clock):
         copies, loads = LocalCopies(), iter([None, "edition"])
         assert copies.get("key", lambda: next(loads)) is None  # no current edition, for a second
         assert copies.get("key", lambda: next(loads)) is None
