@@ -14,9 +14,6 @@ import cProfile
 import io
 import os
 import pstats
-import re
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import ENV, HOT_SLUG, PY  # noqa: E402
+from bench.instructions import instructions, require_valgrind  # noqa: E402
+from bench.run import ENV, HOT_SLUG  # noqa: E402
 
 os.environ.update(ENV, CACHE_URL=os.environ.get("BENCH_COST_CACHE_URL", "rediscache://127.0.0.1:6379/14"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miejsca_otwarte.settings")
@@ -111,13 +109,6 @@ def get(path: str) -> bytes:
     return body
 
 
-def instructions(page: str, count: int) -> int:
-    """Instructions of a whole run of this script (start-up and warm-up included)."""
-    args = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", PY, __file__, page, str(count)]
-    finished = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
-    return int(re.search(r"Collected : (\d+)", finished.stderr).group(1))
-
-
 def cpu_per_get(page: str, count: int) -> float:
     for _ in range(WARM_UP):
         get(PAGES[page])
@@ -130,10 +121,11 @@ def cpu_per_get(page: str, count: int) -> float:
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     if arguments == ["--instructions"]:
-        if shutil.which("valgrind") is None:
-            sys.exit("valgrind is needed (Debian: apt-get install valgrind)")
+        require_valgrind()
         for page in PAGES:
-            per_get = (instructions(page, MANY) - instructions(page, FEW)) / (MANY - FEW)
+            per_get = (instructions(__file__, page, str(MANY)) - instructions(__file__, page, str(FEW))) / (
+                MANY - FEW
+            )
             print(f"{page}: {per_get / 1e6:.2f} M instructions per GET")
     elif arguments[:1] == ["--profile"]:
         page = arguments[1] if len(arguments) > 1 else "manage"

@@ -11,9 +11,6 @@ worth (docs/performance.md)."""
 
 import io
 import os
-import re
-import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -22,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import ENV, HOT_SLUG, PY  # noqa: E402
+from bench.instructions import instructions, require_valgrind  # noqa: E402
+from bench.run import ENV, HOT_SLUG  # noqa: E402
 
 os.environ.update(ENV, CACHE_URL=os.environ.get("BENCH_COST_CACHE_URL", "rediscache://127.0.0.1:6379/15"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miejsca_otwarte.settings")
@@ -85,18 +83,10 @@ def sign_up() -> None:
         sys.exit(f"the sign-up answered {status[0]}")
 
 
-def instructions(count: int) -> int:
-    """Instructions of a whole run of this script (start-up and warm-up included)."""
-    args = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", PY, __file__, str(count)]
-    finished = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
-    return int(re.search(r"Collected : (\d+)", finished.stderr).group(1))
-
-
 if __name__ == "__main__":
     if sys.argv[1:] == ["--instructions"]:
-        if shutil.which("valgrind") is None:
-            sys.exit("valgrind is needed (Debian: apt-get install valgrind)")
-        per_sign_up = (instructions(MANY) - instructions(FEW)) / (MANY - FEW)
+        require_valgrind()
+        per_sign_up = (instructions(__file__, str(MANY)) - instructions(__file__, str(FEW))) / (MANY - FEW)
         print(f"{per_sign_up / 1e6:.2f} M instructions per sign-up")
         sys.exit()
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
