@@ -7,39 +7,52 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import IntegerField, Prefetch, UUIDField, prefetch_related_objects
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
 
 from catering.models import CateringOffer, FreeTicketClaim
 from catering.selectors import CateringSummary
 from common.local_copies import local_copies
+from common.prepared import PreparedQuery, Slot, prefetched
 from program import ical
 from program.models import Edition, Organisation, ProgramItem
 from registration import tickets
 from registration.models import Booking, DayAttendance, Question, Registration
 from registration.questions import answer_labels, answer_text
 
+# The private pages' reads, compiled once (common.prepared): the registration with its edition,
+# offer and survey request (the pages after the conference read no more), its seats in the
+# program's order with their items, its days with the days.
+_REGISTRATION = PreparedQuery(
+    lambda: Registration.objects.select_related("edition__catering__day", "feedback_request").filter(
+        public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True
+    )
+)
+_BOOKINGS = PreparedQuery(
+    lambda: (
+        Booking.objects.select_related("item")
+        .filter(registration_id=Slot("registration", IntegerField()))
+        .order_by("item__starts_at", "item_id")
+    )
+)
+_DAYS = PreparedQuery(
+    lambda: DayAttendance.objects.select_related("day").filter(
+        registration_id=Slot("registration", IntegerField())
+    )
+)
+
 
 def registration_for_manage(public_id, token: str) -> Registration | None:
     """The registration the private link points at, or None. The token is compared in constant
     time; the lookup goes by the public id, which is not the secret."""
-
-    registration = (
-        # The survey's request (aftercare) joined too: the pages after the conference read no more.
-        Registration.objects.select_related("edition__catering__day", "feedback_request")
-        .prefetch_related(
-            Prefetch("bookings", queryset=Booking.objects.select_related("item").order_by("item__starts_at")),
-            Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
-        )
-        .filter(public_id=public_id, anonymised_at__isnull=True)
-        .first()
-    )
+    found = _REGISTRATION(public_id=public_id)
     # Bytes: compare_digest refuses str with non-ASCII characters (a forged link may hold them).
-    if registration is None or not hmac.compare_digest(
-        registration.manage_token.encode(), str(token).encode()
-    ):
+    if not found or not hmac.compare_digest(found[0].manage_token.encode(), str(token).encode()):
         return None
+    registration = found[0]
+    prefetched(registration, "bookings", _BOOKINGS(registration=registration.pk))
+    prefetched(registration, "days", _DAYS(registration=registration.pk))
     return registration
 
 

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField
 
+from common.prepared import PreparedQuery, Slot
 from program.models import Edition
 from registration.models import Registration
 
@@ -21,6 +22,19 @@ class CateringSummary:
     payment: PaymentInstructions | None
 
 
+# A person's live order and latest claim (their pages), compiled once (common.prepared).
+_LIVE_ORDER = PreparedQuery(
+    lambda: CateringOrder.objects.filter(
+        registration_id=Slot("registration", IntegerField()), status__in=CateringOrder.LIVE
+    ).order_by("-created_at")[:1]
+)
+_LATEST_CLAIM = PreparedQuery(
+    lambda: FreeTicketClaim.objects.filter(registration_id=Slot("registration", IntegerField())).order_by(
+        "-created_at"
+    )[:1]
+)
+
+
 def catering_for(registration: Registration) -> CateringSummary | None:
     """The live order and the latest claim, with the transfer details if a payment is due."""
     try:
@@ -29,10 +43,12 @@ def catering_for(registration: Registration) -> CateringSummary | None:
         offer = None
     if offer is None:
         return None
-    order = registration.catering_orders.filter(status__in=CateringOrder.LIVE).first()
+    order = next(iter(_LIVE_ORDER(registration=registration.pk)), None)
     if order is not None:
-        order.offer = offer  # loaded already, with the edition
-    claim = registration.ticket_claims.order_by("-created_at").first()
+        order.offer, order.registration = offer, registration  # loaded already
+    claim = next(iter(_LATEST_CLAIM(registration=registration.pk)), None)
+    if claim is not None:
+        claim.registration = registration
     payment = None
     if order is not None and order.awaits_payment:
         payment = payment_method_for(order).instructions(order)

@@ -2,9 +2,10 @@
 
 from collections.abc import Collection
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet
 
 from catering.selectors import orders_awaiting_payment
+from common.prepared import PreparedQuery, Slot
 from program.models import ConferenceDay, Edition, ProgramItem
 from registration.models import Booking, Registration
 
@@ -40,6 +41,14 @@ def message_recipients(
     return people.order_by("last_name", "first_name", "pk")
 
 
+# Compiled once (common.prepared): every management page asks.
+_SENT_TO = PreparedQuery(
+    lambda: Message.objects.filter(recipients__registration_id=Slot("registration", IntegerField())).order_by(
+        "-created_at", "-pk"
+    )
+)
+
+
 def messages_sent_to(registration: Registration) -> list[Message]:
     """The messages the person was sent, newest first (their management page), in one query."""
-    return list(Message.objects.filter(recipients__registration=registration).order_by("-created_at", "-pk"))
+    return _SENT_TO(registration=registration.pk)

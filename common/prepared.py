@@ -1,0 +1,128 @@
+"""Reads whose SQL is compiled once per process (docs/performance.md).
+
+Django compiles a queryset anew each time it runs it (its joins, columns and order), and for a
+short read by key that costs several times what the database takes to answer it: on the
+attendee's own pages, six such reads were half of each request's CPU. A `PreparedQuery` compiles
+its queryset once per database, with a `Slot` where each call's value goes, then runs the same SQL
+with the new values and builds the instances, those joined by `select_related` too, as the ORM
+does. django-prepared-queries did this for Django 1.x and is no longer kept up.
+
+A prepared query has no other variable part: its filters, order and limit are fixed, and each
+slot is compared with `=`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.query import get_related_populators
+
+
+class Slot(Expression):
+    """Where a call's value goes in a prepared query: `filter(registration_id=Slot("registration",
+    IntegerField()))`; the field converts the value as a filter on it would."""
+
+    def __init__(self, name: str, output_field: Field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", (_SlotValue(self.name, self.output_field),)
+
+
+@dataclass(frozen=True)
+class _SlotValue:
+    name: str
+    field: Field
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    slots: tuple  # (position in params, slot name, field)
+    converters: tuple  # (column, converters, expression)
+    model: type[Model]
+    fields: slice  # the model's own columns in a row
+    attnames: tuple
+    related: tuple  # populators of the joined models, stateless
+
+
+class PreparedQuery:
+    """`build()` returns the queryset, with `Slot`s for the values; calling the prepared query
+    with those values by name gives the list of instances the queryset would give."""
+
+    def __init__(self, build: Callable[[], QuerySet]):
+        self._build = build
+        self._model: type[Model] | None = None
+        self._compiled: dict[str, _Compiled] = {}
+
+    def __call__(self, **values) -> list[Model]:
+        if self._model is None:
+            self._model = self._build().model
+        alias = router.db_for_read(self._model)
+        compiled = self._compiled.get(alias) or self._compile(alias)
+        connection = connections[alias]
+        params = list(compiled.params)
+        for position, name, field in compiled.slots:
+            params[position] = field.get_db_prep_value(values[name], connection, prepared=False)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return [self._instance(compiled, row, alias, connection) for row in rows]
+
+    def _compile(self, alias: str) -> _Compiled:
+        queryset = self._build()
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = tuple(
+            (position, param.name, param.field)
+            for position, param in enumerate(params)
+            if isinstance(param, _SlotValue)
+        )
+        select, klass_info = compiler.select, compiler.klass_info
+        converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        own = klass_info["select_fields"]
+        compiled = _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            converters=tuple(
+                (position, convs, expression) for position, (convs, expression) in converters.items()
+            ),
+            model=klass_info["model"],
+            fields=slice(own[0], own[-1] + 1),
+            attnames=tuple(column[0].target.attname for column in select[own[0] : own[-1] + 1]),
+            related=tuple(get_related_populators(klass_info, select, alias)),
+        )
+        self._compiled[alias] = compiled
+        return compiled
+
+    @staticmethod
+    def _instance(compiled: _Compiled, row: tuple, alias: str, connection) -> Model:
+        if compiled.converters:
+            row = list(row)
+            for position, convs, expression in compiled.converters:
+                value = row[position]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        instance = compiled.model.from_db(alias, compiled.attnames, row[compiled.fields])
+        for populator in compiled.related:
+            populator.populate(row, instance)
+        return instance
+
+
+def prefetched(instance: Model, name: str, related: list[Model]) -> None:
+    """Give `instance.<name>.all()` the rows `related` (read by a prepared query) as
+    `prefetch_related(name)` would: no query of its own, each row's link back to `instance` set."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()  # filtered to the instance: a `.filter()` on it stays so
+    for row in related:
+        manager.field.set_cached_value(row, instance)
+    queryset._result_cache = related
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset

@@ -1,0 +1,87 @@
+"""common.prepared: a query compiled once gives what the ORM gives, with each call's values."""
+
+from unittest import mock
+
+import pytest
+from django.db.models import IntegerField, UUIDField
+from django.db.models.sql.compiler import SQLCompiler
+
+from common.prepared import PreparedQuery, Slot, prefetched
+from registration.models import Booking, Registration
+from tests.factories import sign_up
+
+pytestmark = pytest.mark.django_db
+
+BY_PUBLIC_ID = PreparedQuery(
+    lambda: Registration.objects.select_related("edition__catering__day", "feedback_request").filter(
+        public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True
+    )
+)
+SEATS = PreparedQuery(
+    lambda: Booking.objects.select_related("item")
+    .filter(registration_id=Slot("registration", IntegerField()))
+    .order_by("item__starts_at", "item_id")
+)
+
+
+@pytest.fixture
+def people(edition):
+    items = list(edition.items.filter(capacity__isnull=False).order_by("-starts_at")[:2])
+    return sign_up(edition, items, email="first@example.com"), sign_up(edition, items[:1], email="b@example.com")
+
+
+def fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_gives_what_the_orm_gives_joined_rows_included(people, django_assert_num_queries):
+    first, _ = people
+    expected = Registration.objects.select_related("edition__catering__day").get(pk=first.pk)
+    with django_assert_num_queries(1):
+        [found] = BY_PUBLIC_ID(public_id=first.public_id)
+        assert fields(found) == fields(expected)
+        assert fields(found.edition) == fields(expected.edition)
+        assert fields(found.edition.catering.day) == fields(expected.edition.catering.day)
+        assert not hasattr(found, "feedback_request")  # joined, and there is none: no query either
+
+
+def test_each_call_takes_its_own_values(people):
+    first, second = people
+    assert [r.pk for r in BY_PUBLIC_ID(public_id=second.public_id)] == [second.pk]
+    assert [r.pk for r in BY_PUBLIC_ID(public_id=first.public_id)] == [first.pk]
+    first.anonymised_at = first.created_at
+    first.save()
+    assert BY_PUBLIC_ID(public_id=first.public_id) == []  # the fixed filters hold
+
+
+def test_compiles_once(people):
+    first, second = people
+    prepared = PreparedQuery(
+        lambda: Booking.objects.filter(registration_id=Slot("registration", IntegerField())).order_by("pk")
+    )
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as as_sql:
+        assert len(prepared(registration=first.pk)) == 2
+        assert len(prepared(registration=second.pk)) == 1
+    assert as_sql.call_count == 1
+
+
+def test_order_and_joined_items_as_the_orm(people):
+    first, _ = people
+    expected = list(first.bookings.select_related("item").order_by("item__starts_at", "item_id"))
+    found = SEATS(registration=first.pk)
+    assert [(b.pk, b.item.title, b.item.starts_at) for b in found] == [
+        (b.pk, b.item.title, b.item.starts_at) for b in expected
+    ]
+
+
+def test_prefetched_rows_need_no_query_and_stay_the_persons(people, django_assert_num_queries):
+    first, second = people
+    registration = Registration.objects.get(pk=second.pk)
+    prefetched(registration, "bookings", SEATS(registration=second.pk))
+    with django_assert_num_queries(0):
+        [booking] = registration.bookings.all()
+        assert booking.registration is registration
+        assert booking.item.edition_id == registration.edition_id
+    # A filter on the related manager is still the person's bookings, not everyone's.
+    assert set(registration.bookings.filter(item__capacity__isnull=False)) == set(second.bookings.all())
+    assert first.bookings.count() == 2
