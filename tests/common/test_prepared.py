@@ -18,16 +18,20 @@ BY_PUBLIC_ID = PreparedQuery(
     )
 )
 SEATS = PreparedQuery(
-    lambda: Booking.objects.select_related("item")
-    .filter(registration_id=Slot("registration", IntegerField()))
-    .order_by("item__starts_at", "item_id")
+    lambda: (
+        Booking.objects.select_related("item")
+        .filter(registration_id=Slot("registration", IntegerField()))
+        .order_by("item__starts_at", "item_id")
+    )
 )
 
 
 @pytest.fixture
 def people(edition):
     items = list(edition.items.filter(capacity__isnull=False).order_by("-starts_at")[:2])
-    return sign_up(edition, items, email="first@example.com"), sign_up(edition, items[:1], email="b@example.com")
+    return sign_up(edition, items, email="first@example.com"), sign_up(
+        edition, items[:1], email="two@example.com"
+    )
 
 
 def fields(instance) -> dict:
