@@ -7,14 +7,16 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import IntegerField, Prefetch, UUIDField, prefetch_related_objects
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, UUIDField, prefetch_related_objects
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
 
-from catering.models import CateringOffer, FreeTicketClaim
-from catering.selectors import CateringSummary
+from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
+from catering.selectors import CateringSummary, catering_for
 from common.local_copies import local_copies
 from common.prepared import PreparedQuery, Slot, prefetched
+from messaging.models import MessageRecipient
+from messaging.selectors import messages_sent_to
 from program import ical
 from program.models import Edition, Organisation, ProgramItem
 from registration import tickets
@@ -22,11 +24,20 @@ from registration.models import Booking, DayAttendance, Question, Registration
 from registration.questions import answer_labels, answer_text
 
 # The private pages' reads, compiled once (common.prepared): the registration with its edition,
-# offer and survey request (the pages after the conference read no more), its seats in the
-# program's order with their items, its days with the days.
+# offer and survey request (the pages after the conference read no more), and whether the person
+# holds a meal or a claim and was sent messages (most have neither: no query for them then); its
+# seats in the program's order with their items; its days with the days.
 _REGISTRATION = PreparedQuery(
-    lambda: Registration.objects.select_related("edition__catering__day", "feedback_request").filter(
-        public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True
+    lambda: (
+        Registration.objects.select_related("edition__catering__day", "feedback_request")
+        .filter(public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True)
+        .annotate(
+            holds_catering=Exists(
+                CateringOrder.objects.filter(registration=OuterRef("pk"), status__in=CateringOrder.LIVE)
+            )
+            | Exists(FreeTicketClaim.objects.filter(registration=OuterRef("pk"))),
+            was_sent_messages=Exists(MessageRecipient.objects.filter(registration=OuterRef("pk"))),
+        )
     )
 )
 _BOOKINGS = PreparedQuery(
@@ -54,6 +65,16 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     prefetched(registration, "bookings", _BOOKINGS(registration=registration.pk))
     prefetched(registration, "days", _DAYS(registration=registration.pk))
     return registration
+
+
+def registration_catering(registration: Registration) -> CateringSummary | None:
+    """The person's catering (`catering_for`) on a page behind the private link."""
+    return catering_for(registration, holds_none=not registration.holds_catering)
+
+
+def registration_messages(registration: Registration) -> list:
+    """The organisers' messages to the person, newest first, on a page behind the private link."""
+    return messages_sent_to(registration) if registration.was_sent_messages else []
 
 
 def registration_answers(registration: Registration) -> list[dict]:

@@ -22,7 +22,6 @@ from django_ratelimit.core import is_ratelimited
 from aftercare import certificates
 from aftercare import selectors as aftercare_selectors
 from aftercare import services as aftercare_services
-from catering import selectors as catering_selectors
 from catering import services as catering_services
 from catering.errors import CateringError
 from catering.forms import CateringManageForm
@@ -213,7 +212,7 @@ def _registration_page(request, template: str, registration, context: dict, stat
 def thanks(request, public_id, token):
     registration = _registration_or_404(public_id, token)
     context = {
-        "catering": catering_selectors.catering_for(registration),
+        "catering": selectors.registration_catering(registration),
         "on_waiting_list": any(not booking.is_confirmed for booking in registration.bookings.all()),
     }
     return _registration_page(request, "registration/thanks.html", registration, context)
@@ -323,7 +322,7 @@ def manage(request, public_id, token):
     """The summary: what the person holds, what to pay, the ticket, the messages; no form. Each
     change is a step of its own (below)."""
     registration = _registration_or_404(public_id, token)
-    catering_summary = catering_selectors.catering_for(registration)
+    catering_summary = selectors.registration_catering(registration)
     return _registration_page(
         request,
         "registration/manage.html",
@@ -332,7 +331,7 @@ def manage(request, public_id, token):
             "catering": catering_summary,
             "can_order_catering": _can_order_catering(catering_summary),
             "changes_closed": _changes_closed(registration.edition),
-            "organisers_messages": messages_sent_to(registration),
+            "organisers_messages": selectors.registration_messages(registration),
             **_after_the_conference(registration),
         },
     )
@@ -387,7 +386,7 @@ def manage_catering(request, public_id, token):
     """Order the catering, change the diet, give it up. An edition without catering has no such
     step."""
     registration = _registration_or_404(public_id, token)
-    catering_summary = catering_selectors.catering_for(registration)
+    catering_summary = selectors.registration_catering(registration)
     if catering_summary is None:
         raise Http404
     order = catering_summary.order
@@ -483,7 +482,7 @@ def ticket_pdf(request, public_id, token):
     if registration.awaiting_approval:
         return _no_ticket_yet(request, registration)
     response = HttpResponse(
-        selectors.registration_ticket(registration, catering_selectors.catering_for(registration)),
+        selectors.registration_ticket(registration, selectors.registration_catering(registration)),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="e-ticket-{registration.edition.number}.pdf"'

@@ -35,14 +35,17 @@ _LATEST_CLAIM = PreparedQuery(
 )
 
 
-def catering_for(registration: Registration) -> CateringSummary | None:
-    """The live order and the latest claim, with the transfer details if a payment is due."""
+def catering_for(registration: Registration, *, holds_none: bool = False) -> CateringSummary | None:
+    """The live order and the latest claim, with the transfer details if a payment is due.
+    `holds_none`: the caller read with the registration that it has neither (no query then)."""
     try:
         offer = registration.edition.catering  # a join when the caller asked for it (manage page)
     except CateringOffer.DoesNotExist:
         offer = None
     if offer is None:
         return None
+    if holds_none:
+        return CateringSummary(offer=offer, order=None, claim=None, payment=None)
     order = next(iter(_LIVE_ORDER(registration=registration.pk)), None)
     if order is not None:
         order.offer, order.registration = offer, registration  # loaded already

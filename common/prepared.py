@@ -4,8 +4,8 @@ Django compiles a queryset anew each time it runs it (its joins, columns and ord
 short read by key that costs several times what the database takes to answer it: on the
 attendee's own pages, six such reads were half of each request's CPU. A `PreparedQuery` compiles
 its queryset once per database, with a `Slot` where each call's value goes, then runs the same SQL
-with the new values and builds the instances, those joined by `select_related` too, as the ORM
-does. django-prepared-queries did this for Django 1.x and is no longer kept up.
+with the new values and builds the instances, those joined by `select_related` and the
+annotations too, as the ORM does. django-prepared-queries did this for Django 1.x and is no longer kept up.
 
 A prepared query has no other variable part: its filters, order and limit are fixed, and each
 slot is compared with `=`.
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, router
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Expression, Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -47,6 +48,7 @@ class _Compiled:
     fields: slice  # the model's own columns in a row
     attnames: tuple
     related: tuple  # populators of the joined models, stateless
+    annotations: tuple  # (name, column)
 
 
 class PreparedQuery:
@@ -67,7 +69,7 @@ class PreparedQuery:
         params = list(compiled.params)
         for position, name, field in compiled.slots:
             params[position] = field.get_db_prep_value(values[name], connection, prepared=False)
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return [self._instance(compiled, row, alias, connection) for row in rows]
@@ -95,6 +97,7 @@ class PreparedQuery:
             fields=slice(own[0], own[-1] + 1),
             attnames=tuple(column[0].target.attname for column in select[own[0] : own[-1] + 1]),
             related=tuple(get_related_populators(klass_info, select, alias)),
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
         )
         self._compiled[alias] = compiled
         return compiled
@@ -111,7 +114,31 @@ class PreparedQuery:
         instance = compiled.model.from_db(alias, compiled.attnames, row[compiled.fields])
         for populator in compiled.related:
             populator.populate(row, instance)
+        for name, position in compiled.annotations:
+            setattr(instance, name, row[position])
         return instance
+
+
+def _cursor(connection):
+    """On PostgreSQL (psycopg 3), a cursor whose statements the server prepares, so each is also
+    planned once per connection: planning the registration's joins took longer than running them
+    (`prepare_threshold` in the settings allows it). Wrapped as Django wraps its own cursors, so
+    the query is logged and counted like any other."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
+        return connection.cursor()
+    # What `connection.cursor()` does before it makes one: a connection that died is replaced.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PreparingCursor(connection.connection))
+
+
+class _PreparingCursor(ServerBindingCursor):
+    def execute(self, query, params=None, **kwargs):
+        return super().execute(query, params, prepare=True)
 
 
 def prefetched(instance: Model, name: str, related: list[Model]) -> None:

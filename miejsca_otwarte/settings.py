@@ -100,6 +100,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "miejsca_otwarte.wsgi.application"
 
+# psycopg prepares a statement after this many runs; here only when a cursor asks.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
 # With no DATABASE_URL a newcomer gets SQLite at once. IMMEDIATE transactions take the write
 # lock at BEGIN, so writers serialise and capacity rules hold on SQLite too.
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -112,6 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # "busy, try again" (registration.locking.lock_rows) instead of a hung worker. Set
     # when the connection opens, so the busiest transaction spends no round trip on it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c lock_timeout=3s")
+    # The reads of common.prepared ask the server to prepare them (planned once per connection).
+    # Django turns preparing off for connection poolers, which this site does not use; only
+    # cursors that ask prepare (Django's own bind on the client and never do).
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A connection that died (database restarted, failover) is noticed before the next request uses
 # it, so the site recovers by itself after an outage.

@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models import IntegerField, UUIDField
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -89,3 +90,26 @@ def test_prefetched_rows_need_no_query_and_stay_the_persons(people, django_asser
     # A filter on the related manager is still the person's bookings, not everyone's.
     assert set(registration.bookings.filter(item__capacity__isnull=False)) == set(second.bookings.all())
     assert first.bookings.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements")
+def test_the_server_plans_a_prepared_query_once_per_connection(people):
+    first, second = people
+    SEATS(registration=first.pk)
+    SEATS(registration=second.pk)
+    assert prepared_statements_reading("registration_booking") == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements")
+def test_without_prepare_threshold_the_server_prepares_nothing(people, monkeypatch):
+    """The control: Django's default (no preparing, for connection poolers) is honoured."""
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
+    first, _ = people
+    assert [b.registration_id for b in SEATS(registration=first.pk)] == [first.pk, first.pk]
+    assert prepared_statements_reading("registration_booking") == 0
+
+
+def prepared_statements_reading(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return sum(f'"{table}"' in statement for (statement,) in cursor.fetchall())
