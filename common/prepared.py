@@ -18,6 +18,7 @@ from django.db import connections, router
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Expression, Field, Model, QuerySet
 from django.db.models.query import get_related_populators
+from psycopg import ClientCursor
 
 
 class Slot(Expression):
@@ -69,7 +70,7 @@ class PreparedQuery:
         params = list(compiled.params)
         for position, name, field in compiled.slots:
             params[position] = field.get_db_prep_value(values[name], connection, prepared=False)
-        with _cursor(connection) as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return [self._instance(compiled, row, alias, connection) for row in rows]
@@ -119,11 +120,12 @@ class PreparedQuery:
         return instance
 
 
-def _cursor(connection):
+def prepared_cursor(connection):
     """On PostgreSQL (psycopg 3), a cursor whose statements the server prepares, so each is also
     planned once per connection: planning the registration's joins took longer than running them
-    (`prepare_threshold` in the settings allows it). Wrapped as Django wraps its own cursors, so
-    the query is logged and counted like any other."""
+    (`prepare_threshold` in the settings allows it). For statements written once (here and in
+    common.rows): their parameters are bound on the server, typed by psycopg. Wrapped as Django
+    wraps its own cursors, so the query is logged and counted like any other."""
     if (
         connection.vendor != "postgresql"
         or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
@@ -138,7 +140,20 @@ def _cursor(connection):
 
 class _PreparingCursor(ServerBindingCursor):
     def execute(self, query, params=None, **kwargs):
-        return super().execute(query, params, prepare=True)
+        super().execute(query, params, prepare=True)
+        # A prepared statement's run leaves psycopg no text of the query, where Django's query log
+        # (DEBUG, the tests' query counts) reads it: the text with its values, made when read.
+        self._query = _QueryText(self.connection, query, params)
+        return self
+
+
+class _QueryText:
+    def __init__(self, connection, sql: str, params):
+        self._connection, self._sql, self._params = connection, sql, params
+
+    @property
+    def query(self) -> bytes:
+        return ClientCursor(self._connection).mogrify(self._sql, self._params).encode()
 
 
 def prefetched(instance: Model, name: str, related: list[Model]) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from django.db import connections, router, transaction
 from django.db.models import Model, signals
 
+from .prepared import prepared_cursor
+
 
 def create(obj: Model) -> None:
     """Save a new instance as `save()` does: `pre_save` (django-tasks-db fills a task's defaults
@@ -45,7 +47,7 @@ def insert(objs: Sequence[Model]) -> None:
     returning = (
         model._meta.db_returning_fields if connection.features.can_return_rows_from_bulk_insert else []
     )
-    with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(alias), prepared_cursor(connection) as cursor:
         cursor.execute(_insert_sql(model, alias, len(objs), bool(returning)), params)
         if returning:
             for obj, values in zip(objs, cursor.fetchall(), strict=True):
@@ -62,7 +64,7 @@ def update(model: type[Model], pk, **values) -> None:
     names = tuple(values)
     params = [model._meta.get_field(name).get_db_prep_save(values[name], connection) for name in names]
     params.append(model._meta.pk.get_db_prep_value(pk, connection))
-    with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(alias), prepared_cursor(connection) as cursor:
         cursor.execute(_update_sql(model, alias, names), params)
 
 
@@ -77,7 +79,7 @@ def locked_values(model: type[Model], pks: Sequence, names: Sequence[str]) -> li
     converters = [
         [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)] for col in cols
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(
             _locking_sql(model, alias, tuple(names), len(pks)),
             [meta.pk.get_db_prep_value(pk, connection) for pk in pks],

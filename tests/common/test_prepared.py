@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import IntegerField, UUIDField
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 
 from common.prepared import PreparedQuery, Slot, prefetched
 from registration.models import Booking, Registration
@@ -111,5 +112,14 @@ def test_without_prepare_threshold_the_server_prepares_nothing(people, monkeypat
 
 def prepared_statements_reading(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return sum(f'"{table}"' in statement for (statement,) in cursor.fetchall())
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT %%'")
+        return sum(f'FROM "{table}"' in statement for (statement,) in cursor.fetchall())
+
+
+def test_the_query_log_shows_the_statement_with_its_values(people):
+    first, _ = people
+    with CaptureQueriesContext(connection) as queries:
+        SEATS(registration=first.pk)
+    [logged] = [query["sql"] for query in queries]
+    assert 'FROM "registration_booking"' in logged
+    assert f'WHERE "registration_booking"."registration_id" = ({first.pk}) ORDER BY' in logged
