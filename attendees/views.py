@@ -672,13 +672,13 @@ def seats(request):
     edition = current_edition_or_404()
     choices = selectors.sign_up_choices(edition, live_counts=False)
 
-    def render_counts() -> str:
+    def render_counts() -> bytes:
         return json.dumps(
             {
                 str(item.pk): {"left": item.seats_left, "waiting": item.waitlist_length}
                 for item in choices.with_live_counts().items
             }
-        )
+        ).encode()
 
     body = cached_page(f"seats:{choices.version}", "", render_counts)
     return HttpResponse(body, content_type="application/json")

@@ -27,16 +27,19 @@ def shared_page(
     carries nothing of a visitor: the language switch is a plain link, messages wait for the next
     page rendered for the visitor, and a form's CSRF token is CSRF_TOKEN_SLOT. `slots` fills each
     slot the copy holds for this visitor (`{CSRF_TOKEN_SLOT: get_token}` gives them their own token
-    and sets its cookie, as rendering would)."""
-    html = selectors.cached_page(
+    and sets its cookie, as rendering would).
+
+    The copy is kept encoded, as the response sends it: encoding the program's page anew for each
+    request cost more than the rest of serving it (docs/performance.md)."""
+    content = selectors.cached_page(
         page,
         get_language(),
         lambda: render_to_string(
             template, {**context(), "messages": (), "csrf_token": CSRF_TOKEN_SLOT}, request=request
-        ),
+        ).encode(),
     )
     for slot, fill in (slots or {}).items():
-        parts = html.split(slot)
+        parts = content.split(slot.encode())
         if len(parts) > 1:  # a page without the form (registration closed) sets no CSRF cookie
-            html = fill(request).join(parts)
-    return HttpResponse(html)
+            content = fill(request).encode().join(parts)
+    return HttpResponse(content)

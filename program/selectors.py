@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -20,8 +19,6 @@ PROGRAM_VERSION_CACHE_KEY = "program:version"
 # Bounds how stale a worker's copy can be when the cache is per process (locmem): a bump in one
 # worker is not seen by the others. With a shared cache (CACHE_URL=rediscache://…) it is immediate.
 PROGRAM_CACHE_TIMEOUT = 30
-
-Page = TypeVar("Page", str, bytes)
 
 
 def current_edition() -> Edition | None:
@@ -115,7 +112,9 @@ def organisers(edition: Edition) -> list[str]:
     return [role.organisation.name for role in main_first]
 
 
-PAGE_KEY_PREFIX = "program:page:"
+# The copies are the bytes a response sends (#18); before, text: a new prefix, so that a copy
+# kept as text by the code before is never read as bytes.
+PAGE_KEY_PREFIX = "program:pages:"
 
 
 def _page_key(page: str, language: str) -> str:
@@ -142,10 +141,10 @@ def counts_changed() -> str:
     return version
 
 
-def cached_page(page: str, language: str, render: Callable[[], Page]) -> Page:
-    """A public page (`page` names it: "program", "home", "item:<slug>", …) as `render()` makes it,
-    shared by every visitor, one cache round trip per request: the copy is stored with the program
-    version it was made from and served while that version is current. Saving the edition, a day,
+def cached_page(page: str, language: str, render: Callable[[], bytes]) -> bytes:
+    """A public page (`page` names it: "program", "home", "item:<slug>", …) as `render()` makes
+    it, in bytes, shared by every visitor, one cache round trip per request: the copy is stored
+    with the program version it was made from and served while that version is current. Saving the edition, a day,
     link, role, organisation, item or host, and any change of seats, waiting lists, meals or free
     tickets, bumps the version (bump_program_version; counts_changed for the counts). What
     `render` raises (a 404) is not kept.
@@ -156,7 +155,7 @@ def cached_page(page: str, language: str, render: Callable[[], Page]) -> Page:
     return local_copies.get(page_key, lambda: _shared_page(page_key, render))
 
 
-def _shared_page(page_key: str, render: Callable[[], Page]) -> Page:
+def _shared_page(page_key: str, render: Callable[[], bytes]) -> bytes:
     found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
     version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)
     if version is not None and copy is not None and copy[0] == version:

@@ -126,6 +126,17 @@ def test_the_cached_page_holds_nothing_of_a_visitor(client, upcoming_edition):
     assert page == first
 
 
+def test_the_copy_is_kept_as_the_bytes_the_response_sends(client, upcoming_edition):
+    """Encoding the page anew for each request cost more than the rest of serving it."""
+    client.cookies["django_language"] = "pl"
+    sent = client.get(reverse("program:program")).content
+
+    kept = selectors.cached_page("program", "pl", lambda: pytest.fail("rendered again"))
+
+    assert type(kept) is bytes
+    assert kept == sent
+
+
 def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edition, visit, local_clock):
     """Another server's change (its bump reaches the shared cache, not this process's copy) shows
     here once LOCAL_COPY_SECONDS have passed, and not a request earlier."""
