@@ -144,10 +144,10 @@ def counts_changed() -> str:
 def cached_page(page: str, language: str, render: Callable[[], bytes]) -> bytes:
     """A public page (`page` names it: "program", "home", "item:<slug>", …) as `render()` makes
     it, in bytes, shared by every visitor, one cache round trip per request: the copy is stored
-    with the program version it was made from and served while that version is current. Saving the edition, a day,
-    link, role, organisation, item or host, and any change of seats, waiting lists, meals or free
-    tickets, bumps the version (bump_program_version; counts_changed for the counts). What
-    `render` raises (a 404) is not kept.
+    with the program version it was made from and served while that version is current. Saving
+    the edition, a day, link, role, organisation, item or host, and any change of seats, waiting
+    lists, meals or free tickets, bumps the version (bump_program_version; counts_changed for the
+    counts). What `render` raises (a 404) is not kept.
 
     Each process also keeps the page it last served for LOCAL_COPY_SECONDS: the busiest pages then
     cost no round trip to Redis at all. Its own bumps drop its copies at once."""
