@@ -9,6 +9,12 @@ from django.conf import settings
 T = TypeVar("T")
 
 _clock = time.monotonic
+# The clock every process of the site shares, for the age of what another process made.
+_shared_clock = time.time
+
+
+def shared_time() -> float:
+    return _shared_clock()
 
 
 class LocalCopies:
@@ -23,11 +29,17 @@ class LocalCopies:
         self._copies: dict[str, tuple[float, object]] = {}
 
     def get(self, key: str, load: Callable[[], T]) -> T:
+        return self.get_aged(key, lambda: (load(), 0.0))
+
+    def get_aged(self, key: str, load: Callable[[], tuple[T, float]]) -> T:
+        """As `get`, for a value `load` gives with its age: how many seconds old what it shows
+        already was (a copy another process made). It is kept for what is left of
+        LOCAL_COPY_SECONDS, so it is never older than that here either."""
         held = self._copies.get(key)
         if held is not None and _clock() - held[0] < settings.LOCAL_COPY_SECONDS:
             return held[1]
-        value = load()
-        self._copies[key] = (_clock(), value)
+        value, age = load()
+        self._copies[key] = (_clock() - age, value)
         return value
 
     def forget(self, *keys: str) -> None:

@@ -5,17 +5,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import get_language
 
-from common.local_copies import local_copies
+from common.local_copies import local_copies, shared_time
 
 from .models import ConferenceDay, Edition, EditionRole, Organisation, ProgramItem
 
 CURRENT_EDITION_CACHE_KEY = "program:current-edition"
-PROGRAM_VERSION_CACHE_KEY = "program:version"
+PROGRAM_VERSION_CACHE_KEY = "program:version"  # the organisers' edits
+COUNTS_VERSION_CACHE_KEY = "program:counts-version"  # seats, waiting places, meals, free tickets
 # Bounds how stale a worker's copy can be when the cache is per process (locmem): a bump in one
 # worker is not seen by the others. With a shared cache (CACHE_URL=rediscache://…) it is immediate.
 PROGRAM_CACHE_TIMEOUT = 30
@@ -125,7 +127,8 @@ def bump_program_version() -> str:
     """Make every cached public page stale (program, home, each item, the sign-up form, …) and
     forget this process's copies: an organiser's edit shows at once. Called by program.signals when
     the edition, its days, links, roles, organisations, items or hosts are saved."""
-    version = counts_changed()
+    version = uuid4().hex
+    cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
     local_copies.forget_prefix(PAGE_KEY_PREFIX)
     return version
 
@@ -133,38 +136,54 @@ def bump_program_version() -> str:
 def counts_changed() -> str:
     """Seats, waiting lists, meals or free tickets changed (registration.services and
     catering.services call it at commit: their counters are saved with update(), which sends no
-    signal): every cached public page goes stale and shows the new counts within
-    LOCAL_COPY_SECONDS on every process, this one included. Its copies are not forgotten: in a rush
-    each process then renders a page at most once per window, not after each of its sign-ups."""
+    signal): every cached public page shows the new counts within LOCAL_COPY_SECONDS on every
+    process, this one included (`cached_page`). In a rush, where counts change with every sign-up,
+    each page is then rendered about once per window for all the processes together."""
     version = uuid4().hex
-    cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
+    cache.set(COUNTS_VERSION_CACHE_KEY, version, timeout=None)
     return version
+
+
+@dataclass(frozen=True)
+class _PageCopy:
+    program_version: str
+    counts_version: str | None
+    made_at: float  # shared_time() when its rendering began
+    content: bytes
 
 
 def cached_page(page: str, language: str, render: Callable[[], bytes]) -> bytes:
     """A public page (`page` names it: "program", "home", "item:<slug>", …) as `render()` makes
-    it, in bytes, shared by every visitor, one cache round trip per request: the copy is stored
-    with the program version it was made from and served while that version is current. Saving
-    the edition, a day, link, role, organisation, item or host, and any change of seats, waiting
-    lists, meals or free tickets, bumps the version (bump_program_version; counts_changed for the
-    counts). What `render` raises (a 404) is not kept.
+    it, in bytes, shared by every visitor and every process, one cache round trip per request.
+    The copy is stored with the versions it was made from. A save of the edition, a day, link,
+    role, organisation, item or host (bump_program_version) makes it stale at once. After a change
+    of the counts (counts_changed) it is served until it is LOCAL_COPY_SECONDS old, then rendered
+    again by the first process that asks: counts show within that window, and a rush of sign-ups
+    costs one rendering per window, not one per process. What `render` raises (a 404) is not kept.
 
-    Each process also keeps the page it last served for LOCAL_COPY_SECONDS: the busiest pages then
-    cost no round trip to Redis at all. Its own bumps drop its copies at once."""
+    Each process also keeps the page it served for what is left of LOCAL_COPY_SECONDS: the
+    busiest pages then cost no round trip to Redis at all. Its own edits drop its copies at once."""
     page_key = _page_key(page, language)
-    return local_copies.get(page_key, lambda: _shared_page(page_key, render))
+    return local_copies.get_aged(page_key, lambda: _shared_page(page_key, render))
 
 
-def _shared_page(page_key: str, render: Callable[[], bytes]) -> bytes:
-    found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, page_key])
-    version, copy = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(page_key)
-    if version is not None and copy is not None and copy[0] == version:
-        return copy[1]
-    # Read before rendering: a bump while we render leaves this copy stale, never a stale copy current.
-    version = version or bump_program_version()
-    html = render()
-    cache.set(page_key, (version, html), timeout=PROGRAM_CACHE_TIMEOUT)
-    return html
+def _shared_page(page_key: str, render: Callable[[], bytes]) -> tuple[bytes, float]:
+    """The page and how old its counts may be: 0 for a copy of the current versions."""
+    found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, COUNTS_VERSION_CACHE_KEY, page_key])
+    program, counts = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(COUNTS_VERSION_CACHE_KEY)
+    copy = found.get(page_key)
+    if program is not None and isinstance(copy, _PageCopy) and copy.program_version == program:
+        if copy.counts_version == counts:
+            return copy.content, 0.0
+        age = shared_time() - copy.made_at
+        if 0 <= age < settings.LOCAL_COPY_SECONDS:
+            return copy.content, age
+    # Read before rendering: a change while we render leaves this copy stale, never a stale copy
+    # current, and its age counts from before the counts were read.
+    program, made_at = program or bump_program_version(), shared_time()
+    content = render()
+    cache.set(page_key, _PageCopy(program, counts, made_at, content), timeout=PROGRAM_CACHE_TIMEOUT)
+    return content, 0.0
 
 
 def shared_part_html(name: str, edition: Edition | None, render: Callable[[], str]) -> str:

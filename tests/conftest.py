@@ -32,7 +32,8 @@ def _clear_cache():
 
 
 class LocalClock:
-    """The clock of each process's local copies (common.local_copies), moved by the test."""
+    """The clocks of each process's local copies and of the copies the processes share
+    (common.local_copies), moved together by the test."""
 
     def __init__(self):
         self.now = 1000.0
@@ -53,6 +54,7 @@ def local_clock(monkeypatch, settings) -> LocalClock:
     settings.LOCAL_COPY_SECONDS = 1.0
     clock = LocalClock()
     monkeypatch.setattr("common.local_copies._clock", clock)
+    monkeypatch.setattr("common.local_copies._shared_clock", clock)
     return clock
 
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from model_bakery import baker
 
+from common.local_copies import local_copies
 from program import selectors
 from program.models import EditionRole, Organisation, ProgramItem
 from registration import services
@@ -62,6 +63,50 @@ def test_a_place_on_a_waiting_list_shows_within_the_window(
 
     assert "(1 person waiting)" not in program_page(client)
     assert "No seats left — join the waiting list." in page(client, visit.get_absolute_url())
+
+
+def test_in_a_rush_the_processes_share_one_rendering_per_window(
+    client,
+    upcoming_edition,
+    visit,
+    django_capture_on_commit_callbacks,
+    local_clock,
+    django_assert_num_queries,
+):
+    """After a seat is taken, another process asking within the window takes the copy this one
+    made (no rendering, no query) instead of rendering the page again itself; once the copy is a
+    window old, the next process to ask renders it with the new count."""
+    client.cookies["django_language"] = "en"
+    assert "20 seats left of 20" in program_page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(upcoming_edition, [visit])
+
+    local_clock.advance(0.6)
+    local_copies.clear()  # another process
+    with django_assert_num_queries(0):
+        assert "20 seats left of 20" in program_page(client)
+
+    local_clock.advance(0.5)  # the copy is 1.1 s old: the same process, its copy taken 0.5 s ago
+    assert "19 seats left of 20" in program_page(client)
+
+
+def test_a_copy_taken_on_its_age_is_kept_only_for_the_rest_of_the_window(
+    client, upcoming_edition, visit, local_clock
+):
+    """The control of the test above: a process that took a 0.6 s old copy keeps it 0.4 s more,
+    not a whole window, so a count is never older than the window on any process."""
+    client.cookies["django_language"] = "en"
+    program_page(client)
+    ProgramItem.objects.filter(pk=visit.pk).update(seats_taken=5)
+    selectors.counts_changed()  # another server's sign-up
+    local_clock.advance(0.6)
+    local_copies.clear()
+    assert "20 seats left of 20" in program_page(client)
+
+    local_clock.advance(0.3)
+    assert "20 seats left of 20" in program_page(client)
+    local_clock.advance(0.2)
+    assert "15 seats left of 20" in program_page(client)
 
 
 def test_a_cancellation_shows_at_once(client, upcoming_edition, visit, django_capture_on_commit_callbacks):
