@@ -8,6 +8,7 @@ small threaded driver (one thread and one keep-alive connection per virtual visi
 Prints one JSON line: complete journeys per second over the measured seconds (journeys begun in
 the warm-up are left out), the median and p99 of each step, and every unexpected answer."""
 
+import gzip
 import http.client
 import json
 import re
@@ -45,11 +46,13 @@ class Visitor(threading.Thread):
             self.driver.timings[step].append(time.monotonic() - started)
         if response.status != expect:
             raise Failed(f"{step}: {response.status}")
+        if response.getheader("Content-Encoding") == "gzip":  # as a browser unpacks it
+            content = gzip.decompress(content)
         return response, content.decode()
 
     def journey(self) -> None:
         d = self.driver
-        language = {"Cookie": "django_language=pl"}
+        language = {"Cookie": "django_language=pl", "Accept-Encoding": "gzip, deflate, br"}  # a browser
         self.request("home", "GET", "/", 200, headers=language)
         self.request("program", "GET", "/program/", 200, headers=language)
         self.request("item", "GET", f"/program/{d.slug}/", 200, headers=language)

@@ -64,6 +64,8 @@ PUBLIC_PAGES = [
     ("accessibility", "/accessibility/"),
     ("contact", "/contact/"),
 ]
+# What every browser sends: the pages without a visitor's slot come compressed (program.pages).
+BROWSER_ACCEPT_ENCODING = "Accept-Encoding: gzip, deflate, br"
 PAGE_LABELS = {
     "home": "home",
     "program": "program",
@@ -497,7 +499,7 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
     )
     for name, path in [*PUBLIC_PAGES, ("manage", manage_path)]:
         log(name)
-        r[name] = wrk(site + path)
+        r[name] = wrk(site + path, headers=(BROWSER_ACCEPT_ENCODING,))
     # Before the sign-ups: the list, the dashboard and the exports see exactly the seeded people.
     admin_figures = json.loads(
         re.search(r"^JSON (.*)$", run(PY, "bench/admin_queries.py", *ADMIN_PAGES.values()), re.M).group(1)

@@ -114,10 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # "busy, try again" (registration.locking.lock_rows) instead of a hung worker. Set
     # when the connection opens, so the busiest transaction spends no round trip on it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c lock_timeout=3s")
-    # The reads of common.prepared ask the server to prepare them (planned once per connection).
-    # Django turns preparing off for connection poolers, which this site does not use; only
-    # cursors that ask prepare (Django's own bind on the client and never do).
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
+    # The reads of common.prepared and the writes of common.rows ask the server to prepare them
+    # (planned once per connection); only cursors that ask prepare (Django's own bind on the
+    # client and never do). Django turns preparing off for connection poolers: behind one in
+    # transaction mode, set DATABASE_PREPARED_STATEMENTS=0 (docs/deployment.md).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A connection that died (database restarted, failover) is noticed before the next request uses
 # it, so the site recovers by itself after an outage.

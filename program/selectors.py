@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 from uuid import uuid4
 
 from django.conf import settings
@@ -117,6 +118,7 @@ def organisers(edition: Edition) -> list[str]:
 # The copies are the bytes a response sends (#18); before, text: a new prefix, so that a copy
 # kept as text by the code before is never read as bytes.
 PAGE_KEY_PREFIX = "program:pages:"
+Page = TypeVar("Page")
 
 
 def _page_key(page: str, language: str) -> str:
@@ -149,17 +151,18 @@ class _PageCopy:
     program_version: str
     counts_version: str | None
     made_at: float  # shared_time() when its rendering began
-    content: bytes
+    content: object
 
 
-def cached_page(page: str, language: str, render: Callable[[], bytes]) -> bytes:
+def cached_page(page: str, language: str, render: Callable[[], Page]) -> Page:
     """A public page (`page` names it: "program", "home", "item:<slug>", …) as `render()` makes
-    it, in bytes, shared by every visitor and every process, one cache round trip per request.
-    The copy is stored with the versions it was made from. A save of the edition, a day, link,
-    role, organisation, item or host (bump_program_version) makes it stale at once. After a change
-    of the counts (counts_changed) it is served until it is LOCAL_COPY_SECONDS old, then rendered
-    again by the first process that asks: counts show within that window, and a rush of sign-ups
-    costs one rendering per window, not one per process. What `render` raises (a 404) is not kept.
+    it (the bytes the response sends), shared by every visitor and every process, one cache
+    round trip per request. The copy is stored with the versions it was made from. A save of the
+    edition, a day, link, role, organisation, item or host (bump_program_version) makes it stale
+    at once. After a change of the counts (counts_changed) it is served until it is
+    LOCAL_COPY_SECONDS old, then rendered again by the first process that asks: counts show
+    within that window, and a rush of sign-ups costs one rendering per window, not one per
+    process. What `render` raises (a 404) is not kept.
 
     Each process also keeps the page it served for what is left of LOCAL_COPY_SECONDS: the
     busiest pages then cost no round trip to Redis at all. Its own edits drop its copies at once."""
@@ -167,7 +170,7 @@ def cached_page(page: str, language: str, render: Callable[[], bytes]) -> bytes:
     return local_copies.get_aged(page_key, lambda: _shared_page(page_key, render))
 
 
-def _shared_page(page_key: str, render: Callable[[], bytes]) -> tuple[bytes, float]:
+def _shared_page(page_key: str, render: Callable[[], Page]) -> tuple[Page, float]:
     """The page and how old its counts may be: 0 for a copy of the current versions."""
     found = cache.get_many([PROGRAM_VERSION_CACHE_KEY, COUNTS_VERSION_CACHE_KEY, page_key])
     program, counts = found.get(PROGRAM_VERSION_CACHE_KEY), found.get(COUNTS_VERSION_CACHE_KEY)

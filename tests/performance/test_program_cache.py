@@ -1,5 +1,6 @@
 """The program listing is cached per edition and language; seats, items and hosts invalidate it."""
 
+import gzip
 import html
 
 import pytest
@@ -176,10 +177,30 @@ def test_the_copy_is_kept_as_the_bytes_the_response_sends(client, upcoming_editi
     client.cookies["django_language"] = "pl"
     sent = client.get(reverse("program:program")).content
 
-    kept = selectors.cached_page("program", "pl", lambda: pytest.fail("rendered again"))
+    plain, _ = selectors.cached_page("program", "pl", lambda: pytest.fail("rendered again"))
 
-    assert type(kept) is bytes
-    assert kept == sent
+    assert type(plain) is bytes
+    assert plain == sent
+
+
+def test_a_browser_that_accepts_gzip_gets_the_compressed_copy(client, upcoming_edition):
+    plain = client.get(reverse("program:program"))
+    compressed = client.get(reverse("program:program"), headers={"accept-encoding": "gzip, deflate, br"})
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 4
+    assert "Content-Encoding" not in plain
+    for response in (plain, compressed):  # a shared cache in between keeps the two apart
+        assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_page_with_the_visitors_token_is_not_compressed(client, upcoming_edition):
+    """The sign-up form carries the visitor's CSRF token: compressed it would be per request."""
+    response = client.get(reverse("registration:register"), headers={"accept-encoding": "gzip"})
+
+    assert "Content-Encoding" not in response
+    assert b"csrfmiddlewaretoken" in response.content
 
 
 def test_each_process_rechecks_its_own_copy_within_a_second(client, upcoming_edition, visit, local_clock):

@@ -113,3 +113,16 @@ def test_the_wsgi_module_loads_what_workers_would_load_on_their_first_request():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True True ['en', 'pl']"
+
+
+@pytest.mark.parametrize(("setting", "prepared"), [(None, "2147483647"), ("0", "None")])
+def test_prepared_statements_on_postgresql_unless_a_pooler_needs_them_off(setting, prepared):
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
+    if setting is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = setting
+    options = "settings.DATABASES['default']['OPTIONS']"
+    code = f"from django.conf import settings; print({options}.get('prepare_threshold'))"
+    result = manage("shell", "-v", "0", "-c", code, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == prepared
