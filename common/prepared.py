@@ -1,14 +1,15 @@
-"""Reads whose SQL is compiled once per process (docs/performance.md).
+"""Reads whose SQL is compiled once per process, and statements PostgreSQL plans once per
+connection (docs/performance.md).
 
 Django compiles a queryset anew each time it runs it (its joins, columns and order), and for a
 short read by key that costs several times what the database takes to answer it: on the
 attendee's own pages, six such reads were half of each request's CPU. A `PreparedQuery` compiles
 its queryset once per database, with a `Slot` where each call's value goes, then runs the same SQL
-with the new values and builds the instances, those joined by `select_related` and the
-annotations too, as the ORM does. django-prepared-queries did this for Django 1.x and is no longer kept up.
+with the new values and builds the instances (those joined by `select_related`, the annotations)
+as the ORM does. django-prepared-queries did this for Django 1.x and is no longer kept up.
 
 A prepared query has no other variable part: its filters, order and limit are fixed, and each
-slot is compared with `=`.
+slot is compared with `=`. Its statement, and common.rows' statements, run on `prepared_cursor`.
 """
 
 from collections.abc import Callable
