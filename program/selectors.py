@@ -115,8 +115,8 @@ def organisers(edition: Edition) -> list[str]:
     return [role.organisation.name for role in main_first]
 
 
-# The copies are the bytes a response sends (#18); before, text: a new prefix, so that a copy
-# kept as text by the code before is never read as bytes.
+# The copies changed form with #18 (text before; now the bytes a response sends, with the
+# versions they were made from): a new prefix, so that no copy of the old form is ever read.
 PAGE_KEY_PREFIX = "program:pages:"
 Page = TypeVar("Page")
 
