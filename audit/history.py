@@ -37,6 +37,7 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 from aftercare.models import FeedbackRequest
+from common.prepared import prepared_cursor
 from messaging.models import Message
 from program.models import Edition, ProgramItem
 from registration.models import Answer, Booking, DayAttendance, Question, QuestionChoice, Registration
@@ -70,7 +71,7 @@ class CopiedCreations(HistoricalRecords):
         history_date = getattr(instance, "_history_date", None) or timezone.now()
         alias, sql = self._copy
         connection = connections[alias]
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(
                 sql,
                 [
@@ -93,10 +94,16 @@ class CopiedCreations(HistoricalRecords):
         copied = self.fields_included(model)
         targets = [history_columns[field.attname] for field in copied]
         targets += [history_columns[name] for name in ENTRY_COLUMNS]
-        # Names from the models' metadata, quoted; the values are parameters.
+        values = ["%s"] * len(ENTRY_COLUMNS)
+        if connections[alias].vendor == "postgresql":
+            # Bound on the server (common.prepared), a value in a SELECT list is typed as text,
+            # a missing user too: each is cast to its column's type.
+            entry_fields = [history_model._meta.get_field(name) for name in ENTRY_COLUMNS]
+            values = [f"CAST(%s AS {field.cast_db_type(connections[alias])})" for field in entry_fields]
+        # Names and types from the models' metadata, quoted; the values are parameters.
         sql = (
             f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(map(quote, targets))}) "  # noqa: S608
-            f"SELECT {', '.join(quote(field.column) for field in copied)}, %s, %s, %s, %s "
+            f"SELECT {', '.join(quote(field.column) for field in copied)}, {', '.join(values)} "
             f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s"
         )
         return alias, sql

@@ -283,7 +283,18 @@ def test_cancelling_an_item_while_people_sign_up(edition):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_control_cancelling_during_sign_ups_without_locks(edition, monkeypatch):
+    """The race: a sign-up holds the item and has not committed while the unlocked cancellation
+    reads the bookings. Sign-ups are quick (a few ms from the item's lock to the commit), so each
+    holds it a moment longer here, as a slow request would (without that, the race showed in two
+    runs of three; with it, in every run tried)."""
     monkeypatch.setattr(locking, "lock_rows", unlocked)
+    take_places = services._take_places
+
+    def slow_take_places(*args, **kwargs):
+        take_places(*args, **kwargs)
+        time.sleep(0.03)
+
+    monkeypatch.setattr(services, "_take_places", slow_take_places)
     for slug in SLUGS[:ATTEMPTS]:
         item = ProgramItem.objects.get(edition=edition, slug=slug)
         if found := cancel_problems(item, *cancel_during_sign_ups(edition, item)):
