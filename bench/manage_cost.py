@@ -11,8 +11,6 @@ in instructions, which repeats to within a fraction of a percent: what a change 
 (docs/performance.md). `--profile` prints where the time of the management page's GETs goes."""
 
 import cProfile
-import io
-import os
 import pstats
 import sys
 import time
@@ -21,21 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.in_process import request, setup_django  # noqa: E402
 from bench.instructions import instructions, require_valgrind  # noqa: E402
-from bench.run import ENV, HOT_SLUG  # noqa: E402
+from bench.run import HOT_SLUG  # noqa: E402
 
-os.environ.update(ENV, CACHE_URL=os.environ.get("BENCH_COST_CACHE_URL", "rediscache://127.0.0.1:6379/14"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miejsca_otwarte.settings")
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(cache_db=14)
 
 from attendees.services import sign_up  # noqa: E402
 from catering.services import CateringRequest  # noqa: E402
 from messaging.models import Message  # noqa: E402
 from messaging.services import message_send  # noqa: E402
-from miejsca_otwarte.wsgi import application  # noqa: E402
 from program.models import Edition, ProgramItem  # noqa: E402
 from registration.models import Registration  # noqa: E402
 from registration.services import Person  # noqa: E402
@@ -88,25 +81,7 @@ PAGES = {
 
 
 def get(path: str) -> bytes:
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_COOKIE": "django_language=pl",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.url_scheme": "http",
-    }
-    status = []
-    response = application(environ, lambda line, headers, *exc_info: status.append(line))
-    body = b"".join(response)
-    response.close()
-    if not status[0].startswith("200"):
-        sys.exit(f"{path} answered {status[0]}")
-    return body
+    return request("GET", path, cookie="django_language=pl", expect="200")
 
 
 def cpu_per_get(page: str, count: int) -> float:

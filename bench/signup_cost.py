@@ -9,8 +9,6 @@ between runs. `--instructions` runs it under valgrind for 20 and for 120 sign-up
 difference per sign-up in instructions, which repeats to within 0.5 %: what a change of code is
 worth (docs/performance.md)."""
 
-import io
-import os
 import sys
 import time
 import uuid
@@ -19,19 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.in_process import request, setup_django  # noqa: E402
 from bench.instructions import instructions, require_valgrind  # noqa: E402
-from bench.run import ENV, HOT_SLUG  # noqa: E402
+from bench.run import HOT_SLUG  # noqa: E402
 
-os.environ.update(ENV, CACHE_URL=os.environ.get("BENCH_COST_CACHE_URL", "rediscache://127.0.0.1:6379/15"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miejsca_otwarte.settings")
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(cache_db=15)
 
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret  # noqa: E402
 
-from miejsca_otwarte.wsgi import application  # noqa: E402
 from program.models import ProgramItem  # noqa: E402
 
 WARM_UP = 30
@@ -61,26 +54,15 @@ def sign_up() -> None:
         "items": item.pk,
     }
     body = "&".join(f"{name}={value}" for name, value in fields.items()).encode()
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/registration/",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_COOKIE": f"csrftoken={secret}; django_language=pl",
-        "REMOTE_ADDR": "127.0.0.1",
-        "CONTENT_TYPE": "application/x-www-form-urlencoded",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-    }
-    status = []
-    response = application(environ, lambda line, headers, *exc_info: status.append(line))
-    b"".join(response)
-    response.close()
-    if not status[0].startswith("302"):
-        sys.exit(f"the sign-up answered {status[0]}")
+    request(
+        "POST",
+        "/registration/",
+        cookie=f"csrftoken={secret}; django_language=pl",
+        expect="302",
+        body=body,
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(len(body)),
+    )
 
 
 if __name__ == "__main__":
