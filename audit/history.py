@@ -89,17 +89,18 @@ class CopiedCreations(HistoricalRecords):
         model = self.cls
         history_model = getattr(model, self.manager_name).model
         alias = router.db_for_write(history_model)
-        quote = connections[alias].ops.quote_name
+        connection = connections[alias]
+        quote = connection.ops.quote_name
         history_columns = {field.attname: field.column for field in history_model._meta.fields}
         copied = self.fields_included(model)
         targets = [history_columns[field.attname] for field in copied]
         targets += [history_columns[name] for name in ENTRY_COLUMNS]
         values = ["%s"] * len(ENTRY_COLUMNS)
-        if connections[alias].vendor == "postgresql":
+        if connection.vendor == "postgresql":
             # Bound on the server (common.prepared), a value in a SELECT list is typed as text,
             # a missing user too: each is cast to its column's type.
             entry_fields = [history_model._meta.get_field(name) for name in ENTRY_COLUMNS]
-            values = [f"CAST(%s AS {field.cast_db_type(connections[alias])})" for field in entry_fields]
+            values = [f"CAST(%s AS {field.cast_db_type(connection)})" for field in entry_fields]
         # Names and types from the models' metadata, quoted; the values are parameters.
         sql = (
             f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(map(quote, targets))}) "  # noqa: S608

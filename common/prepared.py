@@ -109,16 +109,20 @@ class PreparedQuery:
         if compiled.converters:
             row = list(row)
             for position, convs, expression in compiled.converters:
-                value = row[position]
-                for converter in convs:
-                    value = converter(value, expression, connection)
-                row[position] = value
+                row[position] = converted(row[position], convs, expression, connection)
         instance = compiled.model.from_db(alias, compiled.attnames, row[compiled.fields])
         for populator in compiled.related:
             populator.populate(row, instance)
         for name, position in compiled.annotations:
             setattr(instance, name, row[position])
         return instance
+
+
+def converted(value, converters, expression, connection):
+    """A column's value as the ORM's converters for it leave it (here and in common.rows)."""
+    for converter in converters:
+        value = converter(value, expression, connection)
+    return value
 
 
 def prepared_cursor(connection):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from django.db import connections, router, transaction
 from django.db.models import Model, signals
 
-from .prepared import prepared_cursor
+from .prepared import converted, prepared_cursor
 
 
 def create(obj: Model) -> None:
@@ -87,13 +87,7 @@ def locked_values(model: type[Model], pks: Sequence, names: Sequence[str]) -> li
         rows = cursor.fetchall()
     if not any(converters):
         return rows
-    return [tuple(map(_converted, row, cols, converters, [connection] * len(cols))) for row in rows]
-
-
-def _converted(value, col, converters, connection):
-    for converter in converters:
-        value = converter(value, col, connection)
-    return value
+    return [tuple(map(converted, row, converters, cols, [connection] * len(cols))) for row in rows]
 
 
 @functools.cache
