@@ -129,8 +129,7 @@ def bump_program_version() -> str:
     """Make every cached public page stale (program, home, each item, the sign-up form, …) and
     forget this process's copies: an organiser's edit shows at once. Called by program.signals when
     the edition, its days, links, roles, organisations, items or hosts are saved."""
-    version = uuid4().hex
-    cache.set(PROGRAM_VERSION_CACHE_KEY, version, timeout=None)
+    version = _new_version(PROGRAM_VERSION_CACHE_KEY)
     local_copies.forget_prefix(PAGE_KEY_PREFIX)
     return version
 
@@ -141,8 +140,12 @@ def counts_changed() -> str:
     signal): every cached public page shows the new counts within LOCAL_COPY_SECONDS on every
     process, this one included (`cached_page`). In a rush, where counts change with every sign-up,
     each page is then rendered about once per window for all the processes together."""
+    return _new_version(COUNTS_VERSION_CACHE_KEY)
+
+
+def _new_version(key: str) -> str:
     version = uuid4().hex
-    cache.set(COUNTS_VERSION_CACHE_KEY, version, timeout=None)
+    cache.set(key, version, timeout=None)
     return version
 
 
