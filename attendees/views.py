@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -194,17 +195,24 @@ def _private_paths() -> dict[str, str]:
     return {name: reverse(f"registration:{name}", kwargs=link).removeprefix(manage) for name in PRIVATE_PAGES}
 
 
+# What a private page's links begin with until its response is made: the same for everyone, so the
+# parts of these pages that show only links and the person's state are rendered once for everyone
+# (`{% shared_part %}`), and each response gets its own person's management link. A NUL never comes
+# from a form (Django's fields refuse it), so nothing a person typed can stand for it.
+PRIVATE_LINK = "\x00private-link\x00"
+
+
 def _registration_page(request, template: str, registration, context: dict, status: int = 200):
     """A page about one registration: its edition is the one the layout shows (already loaded,
     so the layout needs no query of its own), `links` the pages behind its private link."""
-    manage = registration.get_manage_url()
     context = {
         "registration": registration,
         "edition": registration.edition,
-        "links": {name: manage + path for name, path in _private_paths().items()},
+        "links": {name: PRIVATE_LINK + path for name, path in _private_paths().items()},
         **context,
     }
-    return render(request, template, context, status=status)
+    content = render_to_string(template, context, request)
+    return HttpResponse(content.replace(PRIVATE_LINK, registration.get_manage_url()), status=status)
 
 
 @never_cache

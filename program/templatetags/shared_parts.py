@@ -2,6 +2,7 @@
 footer, the edition's name, an item's or a day's line in a person's summary."""
 
 from django import template
+from django.template.loader_tags import BlockNode
 
 from program.selectors import shared_part_html
 
@@ -10,24 +11,31 @@ register = template.Library()
 
 @register.tag
 def shared_part(parser, token):
-    """`{% shared_part "name" [key] %}…{% endshared_part %}`: the part rendered once per edition,
-    language and key (an item's id, say) and held by the process
+    """`{% shared_part "name" [key …] %}…{% endshared_part %}`: the part rendered once per edition,
+    language and keys (an item's id, say, or the state a section shows) and held by the process
     (`program.selectors.shared_part_html`). Only for what shows nothing but the edition (`edition`
-    in the context), the thing the key names and the language: nothing of the request, the visitor
-    or a form."""
+    in the context), what the keys name and the language: nothing of the request, the visitor or a
+    form. (A private page's links are the same placeholder for everyone until the response: see
+    attendees.views.PRIVATE_LINK.)"""
     bits = token.split_contents()
-    if len(bits) not in (2, 3) or bits[1][0] not in "\"'":
-        raise template.TemplateSyntaxError("shared_part takes a quoted name and, optionally, a key")
+    if len(bits) < 2 or bits[1][0] not in "\"'":
+        raise template.TemplateSyntaxError("shared_part takes a quoted name and, optionally, keys")
     nodelist = parser.parse(("endshared_part",))
     parser.delete_first_token()
-    key = parser.compile_filter(bits[2]) if len(bits) == 3 else None
-    return SharedPartNode(bits[1][1:-1], key, nodelist)
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("a shared_part is the same on every page: no {% block %} in it")
+    return SharedPartNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
 
 
 class SharedPartNode(template.Node):
-    def __init__(self, name: str, key, nodelist):
-        self.name, self.key, self.nodelist = name, key, nodelist
+    # Every page that extends the layout walks its whole tree for blocks at each rendering
+    # (django.template.loader_tags.ExtendsNode.render); a shared part holds none (refused above),
+    # so the walk skips its contents.
+    child_nodelists = ()
+
+    def __init__(self, name: str, keys: list, nodelist):
+        self.name, self.keys, self.nodelist = name, keys, nodelist
 
     def render(self, context) -> str:
-        name = self.name if self.key is None else f"{self.name}:{self.key.resolve(context)}"
+        name = ":".join([self.name, *(str(key.resolve(context)) for key in self.keys)])
         return shared_part_html(name, context.get("edition"), lambda: self.nodelist.render(context))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from attendees.views import PRIVATE_PAGES
+from attendees.views import PRIVATE_LINK, PRIVATE_PAGES
 from catering.models import CateringOffer
 from outbox.models import OutgoingMail
 from program.models import ConferenceDay
@@ -262,8 +262,26 @@ class TestManagePage:
         registration = sign_up(edition, [visit])
         link = {"public_id": registration.public_id, "token": registration.manage_token}
         for page in (registration.get_manage_url(), reverse("registration:thanks", kwargs=link)):
-            links = client_pl.get(page).context["links"]
+            response = client_pl.get(page)
+            # The template's links are the placeholder, which the response makes this person's.
+            links = {
+                name: path.replace(PRIVATE_LINK, registration.get_manage_url())
+                for name, path in response.context["links"].items()
+            }
             assert links == {name: reverse(f"registration:{name}", kwargs=link) for name in PRIVATE_PAGES}
+            assert PRIVATE_LINK not in response.content.decode()
+            assert f'href="{reverse("registration:calendar", kwargs=link)}"' in response.content.decode()
+
+    def test_each_person_gets_their_own_links_from_the_parts_shared_by_everyone(
+        self, client_pl, edition, visit
+    ):
+        first, second = sign_up(edition, [visit]), sign_up(edition, [visit])
+        for person, other in ((first, second), (second, first)):
+            link = {"public_id": person.public_id, "token": person.manage_token}
+            for page in (person.get_manage_url(), reverse("registration:thanks", kwargs=link)):
+                content = client_pl.get(page).content.decode()
+                assert f'href="{reverse("registration:calendar", kwargs=link)}"' in content
+                assert str(other.public_id) not in content
 
     def test_switch_visit_and_cancel(self, client_pl, edition, visit, other_visit):
         registration = sign_up(edition, [visit])

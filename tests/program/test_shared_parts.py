@@ -8,10 +8,12 @@ import html
 
 import pytest
 from django.core.cache import cache
+from django.template import Template, TemplateSyntaxError
 from django.urls import reverse
 
 from program import selectors
 from program.models import Edition, ProgramItem
+from registration.models import Registration
 from tests.factories import sign_up
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +88,21 @@ def test_the_same_item_shows_each_person_their_own_place(client, edition, visit)
     assert "waiting list, position 1" in html
     assert "seat confirmed" not in html
     assert html.count(visit.title) == 1
+
+
+def test_a_block_inside_a_shared_part_is_refused():
+    # A shared part is rendered once for every page: a page could not override a block in it.
+    with pytest.raises(TemplateSyntaxError, match="no {% block %}"):
+        Template(
+            '{% load shared_parts %}{% shared_part "x" %}{% block title %}{% endblock %}{% endshared_part %}'
+        )
+
+
+def test_a_part_has_its_own_copy_for_each_state_its_keys_name(client, edition, visit):
+    client.cookies["django_language"] = "en"
+    seated = sign_up(edition, [visit])
+    awaiting = sign_up(edition, [visit])
+    Registration.objects.filter(pk=awaiting.pk).update(awaiting_approval=True)
+    assert "awaits the organisers' approval" not in html_of(client, seated.get_manage_url())
+    assert "awaits the organisers' approval" in html_of(client, awaiting.get_manage_url())
+    assert "Show the e-ticket" in html_of(client, seated.get_manage_url())
