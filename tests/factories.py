@@ -6,6 +6,7 @@ import itertools
 from django.core.cache import cache
 from django.utils import timezone
 
+from attendees import services as attendees_services
 from common.local_copies import local_copies
 from outbox.models import OutgoingMail
 from outbox.tasks import send_outgoing_mail
@@ -47,6 +48,19 @@ def sign_up(edition, items=(), days=None, now=None, **person_fields):
         items=items,
         consents=ALL_CONSENTS,
         now=now,
+    )
+
+
+def sign_up_for_catering(edition, catering_request=None):
+    """A registration for every day of the edition, with the catering asked for (None: none), as
+    the sign-up form makes it."""
+    return attendees_services.sign_up(
+        edition=edition,
+        person=person(),
+        days=list(edition.days.all()),
+        items=[],
+        consents=ALL_CONSENTS,
+        catering_request=catering_request,
     )
 
 

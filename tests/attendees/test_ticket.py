@@ -5,24 +5,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from attendees.emails import mail_message
-from attendees.services import sign_up as sign_up_with_catering
 from catering.services import CateringRequest, ClaimRequest
 from outbox.models import OutgoingMail
-from tests.factories import ALL_CONSENTS, person, sign_up
+from tests.factories import sign_up, sign_up_for_catering
 from tests.pdf_layout import flat, opened
 
 pytestmark = pytest.mark.django_db
-
-
-def register(edition, catering_request=None):
-    return sign_up_with_catering(
-        edition=edition,
-        person=person(),
-        days=list(edition.days.all()),
-        items=[],
-        consents=ALL_CONSENTS,
-        catering_request=catering_request,
-    )
 
 
 def ticket_text(client, registration) -> str:
@@ -39,23 +27,25 @@ def ticket_text(client, registration) -> str:
 
 
 def test_paid_catering_with_its_day_status_and_diet(client, edition):
-    registration = register(edition, CateringRequest(diet="vegan"))
+    registration = sign_up_for_catering(edition, CateringRequest(diet="vegan"))
     assert "Catering on 30 November: Awaiting payment, diet: Vegan" in ticket_text(client, registration)
 
 
 def test_a_free_ticket_claim_and_its_meal(client, edition):
-    registration = register(edition, CateringRequest(claim=ClaimRequest(basis="resident", town="Wieliczka")))
+    registration = sign_up_for_catering(
+        edition, CateringRequest(claim=ClaimRequest(basis="resident", town="Wieliczka"))
+    )
     text = ticket_text(client, registration)
     assert "Free ticket for Małopolska: Awaiting verification" in text
     assert "Catering on 30 November: Free (Małopolska ticket), diet: Standard" in text
 
 
 def test_no_catering_ordered(client, edition):
-    assert "You have not ordered the catering." in ticket_text(client, register(edition))
+    assert "You have not ordered the catering." in ticket_text(client, sign_up_for_catering(edition))
 
 
 def test_the_mailed_ticket_says_the_same_in_the_persons_language(edition):
-    registration = register(edition, CateringRequest(diet="vegan"))
+    registration = sign_up_for_catering(edition, CateringRequest(diet="vegan"))
     message = mail_message(registration.mails.get(kind=OutgoingMail.Kind.CONFIRMATION))
     (pdf,) = [content for _name, content, mimetype in message.attachments if mimetype == "application/pdf"]
     with translation.override("pl"):

@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from attendees import services as attendees_services
 from attendees.selectors import SIGN_UP_CHOICES_CACHE_KEY
 from catering.models import CateringOffer
 from catering.services import CateringRequest, ClaimRequest
@@ -22,7 +21,7 @@ from program import selectors
 from program.models import ProgramItem
 from registration import services
 from registration.models import Registration
-from tests.factories import ALL_CONSENTS, person, question, sign_up
+from tests.factories import question, sign_up, sign_up_for_catering
 
 pytestmark = pytest.mark.django_db
 
@@ -65,17 +64,6 @@ def sign_up_form(client, *, email: str, edition) -> dict:
         "accept_terms": "on",
         "days": [edition.days.order_by("date").first().pk],
     }
-
-
-def with_catering(edition, request: CateringRequest) -> Registration:
-    return attendees_services.sign_up(
-        edition=edition,
-        person=person(),
-        days=list(edition.days.all()),
-        items=[],
-        consents=ALL_CONSENTS,
-        catering_request=request,
-    )
 
 
 # --- each visitor's own token and key ------------------------------------------------------------
@@ -229,7 +217,7 @@ def test_the_last_paid_meal_sold_shows_on_the_form(
     assert "Paid catering: sold out" not in text(english.get(REGISTER))
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration = with_catering(upcoming_edition, CateringRequest())
+        registration = sign_up_for_catering(upcoming_edition, CateringRequest())
     local_clock.window_passes()
     assert "Paid catering: sold out" in text(english.get(REGISTER))
 
@@ -248,12 +236,12 @@ def test_the_last_free_ticket_taken_shows_on_the_form(
 
     claim = CateringRequest(claim=ClaimRequest(basis="resident", town="Wieliczka"))
     with django_capture_on_commit_callbacks(execute=True):
-        with_catering(upcoming_edition, claim)
+        sign_up_for_catering(upcoming_edition, claim)
     local_clock.window_passes()
     assert "A free ticket for Małopolska: none left" in text(english.get(REGISTER))
 
     with django_capture_on_commit_callbacks(execute=True):
-        with_catering(upcoming_edition, claim)
+        sign_up_for_catering(upcoming_edition, claim)
     local_clock.window_passes()
     assert "none left — join the waiting list (1 person waiting)" in text(english.get(REGISTER))
 

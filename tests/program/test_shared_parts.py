@@ -11,12 +11,11 @@ from django.core.cache import cache
 from django.template import Template, TemplateSyntaxError
 from django.urls import reverse
 
-from attendees import services as attendees_services
 from catering.services import CateringRequest
 from program import selectors
 from program.models import Edition, ProgramItem
 from registration.models import Registration
-from tests.factories import ALL_CONSENTS, person, sign_up
+from tests.factories import sign_up, sign_up_for_catering
 
 pytestmark = pytest.mark.django_db
 
@@ -112,18 +111,8 @@ def test_a_part_has_its_own_copy_for_each_state_its_keys_name(client, edition, v
 
 def test_the_catering_section_is_shared_only_by_people_without_a_meal(client, upcoming_edition):
     client.cookies["django_language"] = "en"
-
-    def registered(catering_request):
-        return attendees_services.sign_up(
-            edition=upcoming_edition,
-            person=person(),
-            days=list(upcoming_edition.days.all()),
-            items=[],
-            consents=ALL_CONSENTS,
-            catering_request=catering_request,
-        )
-
-    without, with_meal = registered(None), registered(CateringRequest())
+    without = sign_up_for_catering(upcoming_edition)
+    with_meal = sign_up_for_catering(upcoming_edition, CateringRequest())
     assert "You have not ordered the catering." in html_of(client, without.get_manage_url())
     page = html_of(client, with_meal.get_manage_url())
     assert "You have not ordered the catering." not in page
