@@ -277,6 +277,10 @@ def test_control_a_plain_for_update_on_the_registration_deadlocks(edition, monke
 
     def lock_registration_for_update(pk):
         [row] = locking.lock_rows(Registration.objects.select_for_update().filter(pk=pk))
+        # The interleaving that deadlocks, made sure of on a loaded machine: both hold their
+        # registration, the seated person's cancellation takes the item first and promotes.
+        waiting = Booking.objects.filter(registration_id=pk, status=WAITLISTED).exists()
+        time.sleep(0.4 if waiting else 0.1)
         return row
 
     monkeypatch.setattr(locking, "lock_registration", lock_registration_for_update)
