@@ -1,8 +1,4 @@
-"""When the database goes away, people get a "try again" page rather than an error page.
-
-Nothing half-done stays behind: every change is one transaction, rolled back with the error.
-The next request opens a fresh connection (CONN_HEALTH_CHECKS), so the site recovers by itself.
-"""
+"""The site's own middleware: what every request goes through before or after its view."""
 
 import functools
 import logging
@@ -23,6 +19,12 @@ RETRY_AFTER_SECONDS = 30
 
 
 class DatabaseUnavailableMiddleware:
+    """When the database goes away, people get a "try again" page rather than an error page.
+
+    Nothing half-done stays behind: every change is one transaction, rolled back with the error.
+    The next request opens a fresh connection (CONN_HEALTH_CHECKS), so the site recovers by itself.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
