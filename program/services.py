@@ -121,6 +121,13 @@ def edition_make_current(*, edition: Edition) -> Edition:
 
 
 def _program_create(edition: Edition, data: dict[str, Any], shift: Shift) -> None:
+    organisations: dict[str, Organisation] = {}  # one lookup per name, however many items it hosts
+
+    def organisation(name: str, url: str = "") -> Organisation:
+        if name not in organisations:
+            organisations[name] = Organisation.objects.get_or_create(name=name, defaults={"url": url})[0]
+        return organisations[name]
+
     for order, link in enumerate(data.get("links", [])):
         EditionLink.objects.create(
             edition=edition, url=link["url"], label=link["label"], order=order, **_english(EditionLink, link)
@@ -136,7 +143,7 @@ def _program_create(edition: Edition, data: dict[str, Any], shift: Shift) -> Non
     for order, role in enumerate(data.get("roles", [])):
         EditionRole.objects.create(
             edition=edition,
-            organisation=_organisation(role["organisation"], url=role.get("url", "")),
+            organisation=organisation(role["organisation"], url=role.get("url", "")),
             role=role["role"],
             note=role.get("note", ""),
             order=order,
@@ -159,11 +166,8 @@ def _program_create(edition: Edition, data: dict[str, Any], shift: Shift) -> Non
             assumptions=assumption if item_spec.get("assumed") else "",
             **_english(ProgramItem, item_spec),
         )
-        item.hosts.set([_organisation(name) for name in item_spec.get("hosts", [])])
-
-
-def _organisation(name: str, url: str = "") -> Organisation:
-    return Organisation.objects.get_or_create(name=name, defaults={"url": url})[0]
+        # A new item has no hosts to compare with: added, not set.
+        item.hosts.add(*(organisation(name) for name in item_spec.get("hosts", [])))
 
 
 def _translated_fields(model) -> list[str]:
