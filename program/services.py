@@ -166,7 +166,7 @@ def _program_create(edition: Edition, data: dict[str, Any], shift: Shift) -> Non
             assumptions=assumption if item_spec.get("assumed") else "",
             **_english(ProgramItem, item_spec),
         )
-        # A new item has no hosts to compare with: added, not set.
+        # A new item has no hosts to compare with: added, not set (one read fewer per item).
         item.hosts.add(*(organisation(name) for name in item_spec.get("hosts", [])))
 
 

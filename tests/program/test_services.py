@@ -1,9 +1,12 @@
+import copy
 import datetime as dt
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backoffice.editions import edition_load
@@ -83,6 +86,34 @@ def test_hosts_are_written_as_in_the_invitation(edition_2023, slug, host):
     item = edition_2023.items.get(slug=slug)
 
     assert [organisation.name for organisation in item.hosts.all()] == [host]
+
+
+def test_an_organisation_named_many_times_is_one_row_looked_up_once(edition_2023_data, now):
+    """A partner that hosts several items and has a role is looked up once per load (the suite
+    loads an edition for most tests) and is one row, with the role's address."""
+    data = copy.deepcopy(edition_2023_data)
+    for spec in data["items"][:3]:
+        spec["hosts"] = ["Fundacja Wspólna"]
+    data["roles"][0] = {
+        **data["roles"][0],
+        "organisation": "Fundacja Wspólna",
+        "url": "https://wspolna.example",
+    }
+    names = {role["organisation"] for role in data["roles"]} | {
+        name for spec in data["items"] for name in spec.get("hosts", [])
+    }
+
+    with CaptureQueriesContext(connection) as queries:
+        edition = edition_load(data=data, now=now).edition
+
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    assert sum('FROM "program_organisation"' in sql for sql in reads) == len(names)
+    shared = Organisation.objects.get(name="Fundacja Wspólna")
+    assert shared.url == "https://wspolna.example"
+    assert set(shared.hosted_items.values_list("slug", flat=True)) == {
+        spec["slug"] for spec in data["items"][:3]
+    }
+    assert edition.roles.filter(organisation=shared).exists()
 
 
 def test_items_without_a_time_in_the_invitation_say_what_was_assumed(edition_2023, edition_2023_data):
