@@ -87,7 +87,7 @@ clean:
 # Load test (issue #8): fresh database mo_bench, the site and a bare-Django floor under gunicorn,
 # wrk against both; writes docs/performance.md and bench/results.json, fails when a target is
 # missed. Needs PostgreSQL at 127.0.0.1:5432, wrk and redis-server. BENCH_DURATION=3 for a quick look.
-.PHONY: bench bench-large bench-signup-cost bench-manage-cost
+.PHONY: bench bench-large bench-signup-cost bench-manage-cost bench-mail-cost
 bench: install
 	$(PY) bench/run.py
 
@@ -103,6 +103,10 @@ bench-signup-cost: install
 # Instructions per GET of the management and thanks pages (the same database and Redis).
 bench-manage-cost: install
 	$(PY) bench/manage_cost.py --instructions
+
+# Instructions per mail of the worker: its task, the PDF ticket, the SMTP conversation with a sink.
+bench-mail-cost: install
+	$(PY) bench/mail_cost.py --instructions
 
 audit: install
 	VENV=$(VENV) scripts/audit.sh

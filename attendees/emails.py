@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Prefetch, prefetch_related_objects
 from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from aftercare.certificates import certificate_pdf
 from catering.models import CateringOrder
-from catering.selectors import catering_for
 from messaging.models import Message
 from outbox.models import OutgoingMail
 from program import ical
@@ -24,7 +22,12 @@ from registration import tickets
 from registration.models import Booking, DayAttendance, Registration
 from registration.selectors import place_in
 
-from .selectors import registration_calendar, registration_ticket
+from .selectors import (
+    registration_calendar,
+    registration_catering,
+    registration_for_mail,
+    registration_ticket,
+)
 
 # The mails about one program item (the context names it).
 ITEM_KINDS = (OutgoingMail.Kind.PROMOTION, OutgoingMail.Kind.ITEM_CHANGED, OutgoingMail.Kind.ITEM_CANCELLED)
@@ -44,26 +47,20 @@ AFTER_KINDS = (OutgoingMail.Kind.CERTIFICATE, OutgoingMail.Kind.FEEDBACK_INVITAT
 
 
 def mail_message(outgoing: OutgoingMail) -> EmailMultiAlternatives:
-    return _mail(outgoing, _registration(outgoing.registration_id))
+    registration_id = outgoing.registration_id
+    return _mail(outgoing, None if registration_id is None else registration_for_mail(registration_id))
 
 
 def message_previews(*, message: Message, registration: Registration) -> dict[str, EmailMultiAlternatives]:
     """The organisers' message, not sent yet, as `registration`'s person would get it in each
     language (the back office's preview): built exactly as the mail the outbox sends."""
-    registration = _registration(registration.pk)
+    registration = registration_for_mail(registration.pk)
     outgoing = OutgoingMail(registration=registration, kind=OutgoingMail.Kind.MESSAGE, to=registration.email)
     previews = {}
     for language, _name in settings.LANGUAGES:
         registration.language = language  # this copy only, never saved
         previews[language] = _mail(outgoing, registration, draft=message)
     return previews
-
-
-def _registration(registration_id: int | None) -> Registration | None:
-    if registration_id is None:
-        return None
-    # Everything the mail shows about the person's registration, in this one query.
-    return Registration.objects.select_related("edition__catering__day").filter(pk=registration_id).first()
 
 
 def _mail(
@@ -86,13 +83,8 @@ def _mail(
 
 
 def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Message | None = None) -> dict:
-    """`registration` comes with the edition and its catering offer and day joined; `draft`, an
-    organisers' message not saved yet (the preview), else the mail's context names the message."""
-    prefetch_related_objects(
-        [registration],
-        Prefetch("bookings", queryset=Booking.objects.select_related("item")),
-        Prefetch("days", queryset=DayAttendance.objects.select_related("day")),
-    )
+    """`registration` as `registration_for_mail` reads it; `draft`, an organisers' message not
+    saved yet (the preview), else the mail's context names the message."""
     bookings = list(registration.bookings.all())
     context = {
         "registration": registration,
@@ -105,7 +97,7 @@ def mail_context(outgoing: OutgoingMail, registration: Registration, draft: Mess
         "venue": ical.venue(registration.edition),
         "map_url": ical.venue_map_url(registration.edition),
     }
-    summary = catering_for(registration)
+    summary = registration_catering(registration)
     if summary is not None and (summary.order or summary.claim):
         context["catering"] = summary
     if "order_id" in outgoing.context:

@@ -23,14 +23,14 @@ from registration import tickets
 from registration.models import Booking, DayAttendance, Question, Registration
 from registration.questions import answer_labels, answer_text
 
-# The private pages' reads, compiled once (common.prepared): the registration with its edition,
-# offer and survey request (the pages after the conference read no more), and whether the person
-# holds a meal or a claim and was sent messages (most have neither: no query for them then); its
-# seats in the program's order with their items; its days with the days.
-_REGISTRATION = PreparedQuery(
-    lambda: (
+
+def _registration_read(**lookup):
+    """The registration with its edition, offer and survey request (the pages after the conference
+    read no more), and whether the person holds a meal or a claim and was sent messages (most have
+    neither: no query for them then)."""
+    return (
         Registration.objects.select_related("edition__catering__day", "feedback_request")
-        .filter(public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True)
+        .filter(**lookup)
         .annotate(
             holds_catering=Exists(
                 CateringOrder.objects.filter(registration=OuterRef("pk"), status__in=CateringOrder.LIVE)
@@ -39,7 +39,15 @@ _REGISTRATION = PreparedQuery(
             was_sent_messages=Exists(MessageRecipient.objects.filter(registration=OuterRef("pk"))),
         )
     )
+
+
+# The reads of the private pages and the e-mails, compiled once (common.prepared): the
+# registration by its link's public id or (a mail) by its key; its seats in the program's order
+# with their items; its days with the days.
+_REGISTRATION = PreparedQuery(
+    lambda: _registration_read(public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True)
 )
+_REGISTRATION_BY_KEY = PreparedQuery(lambda: _registration_read(pk=Slot("registration", IntegerField())))
 _BOOKINGS = PreparedQuery(
     lambda: (
         Booking.objects.select_related("item")
@@ -61,7 +69,17 @@ def registration_for_manage(public_id, token: str) -> Registration | None:
     # Bytes: compare_digest refuses str with non-ASCII characters (a forged link may hold them).
     if not found or not hmac.compare_digest(found[0].manage_token.encode(), str(token).encode()):
         return None
-    registration = found[0]
+    return _with_program(found[0])
+
+
+def registration_for_mail(registration_id: int) -> Registration | None:
+    """The registration a mail is about, read as the private pages read it, when the mail is
+    written (attendees.emails); None if it is gone."""
+    found = _REGISTRATION_BY_KEY(registration=registration_id)
+    return _with_program(found[0]) if found else None
+
+
+def _with_program(registration: Registration) -> Registration:
     prefetched(registration, "bookings", _BOOKINGS(registration=registration.pk))
     prefetched(registration, "days", _DAYS(registration=registration.pk))
     return registration

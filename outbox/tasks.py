@@ -5,12 +5,18 @@ function that turns an `OutgoingMail` into the e-mail (attendees.emails), in the
 at send time.
 """
 
+import atexit
+import contextlib
 import datetime as dt
 import logging
+import smtplib
 import time
 
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError, connections, router, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -26,6 +32,50 @@ RETRY_BACKOFF = (10, 30, 60, 300, 900, 1800, 3600)
 # (requeue_stale_mail). A lost connection is retried on a new one after these seconds (about a
 # minute in all: far below MAIL_STALE_MINUTES, so no one requeues the mail meanwhile).
 SENT_WRITE_RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15, 30)
+
+# A worker keeps its connection to the mail server from one mail to the next while they come; one
+# idle for longer is closed before the next mail, ahead of the server dropping it.
+CONNECTION_IDLE_SECONDS = 10
+
+
+class MailConnection:
+    """The worker's connection to the mail server (settings.EMAIL_BACKEND), opened by the first
+    mail and kept for the next: a connection per mail costs the server's greeting and EHLO (in
+    production TLS and the login as well) on every mail of a rush. A failed mail closes it."""
+
+    def __init__(self):
+        self._backend = None
+        self._last_used = 0.0
+
+    def send(self, message: EmailMessage) -> None:
+        if self._backend is not None and time.monotonic() - self._last_used > CONNECTION_IDLE_SECONDS:
+            self.close()
+        try:
+            if self._backend is None:
+                self._backend = get_connection()
+                self._backend.open()
+            message.connection = self._backend
+            message.send()
+        except Exception:
+            self.close()
+            raise
+        self._last_used = time.monotonic()
+
+    def close(self) -> None:
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):  # it is given up either way
+                backend.close()
+
+
+mail_connection = MailConnection()
+atexit.register(mail_connection.close)
+
+
+@receiver(setting_changed)
+def _close_on_new_mail_settings(*, setting: str, **kwargs) -> None:
+    if setting.startswith("EMAIL_"):
+        mail_connection.close()
 
 
 def build_message(outgoing: OutgoingMail):
@@ -45,7 +95,7 @@ def send_outgoing_mail(mail_id: int) -> str:
         outgoing.attempts += 1
         outgoing.save(update_fields=["state", "attempts"])
     try:
-        build_message(outgoing).send()
+        mail_connection.send(build_message(outgoing))
     except Exception as error:  # any failure of the mail server: try again later
         return _schedule_retry(outgoing, error)
     _record_sent(outgoing)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+import outbox.tasks
 from outbox.models import OutgoingMail
 from outbox.tasks import send_outgoing_mail
 from registration.models import Registration
@@ -118,3 +119,40 @@ def test_worker_killed_mid_job_mail_is_requeued_and_sent_once(edition, mail_serv
     outgoing.refresh_from_db()
     assert (outgoing.state, outgoing.attempts) == ("sent", 2)
     assert mail_server.recipients() == [registration.email]
+
+
+def test_a_worker_sends_mail_after_mail_over_one_connection(edition, mail_server, smtp_settings):
+    for n in range(3):
+        sign_up(edition, email=f"person{n}@example.com")
+    run_worker()
+
+    assert len(mail_server.received) == 3
+    assert len(set(mail_server.connections)) == 1
+
+
+def test_an_idle_connection_is_replaced_before_the_next_mail(
+    edition, mail_server, smtp_settings, monkeypatch
+):
+    monkeypatch.setattr(outbox.tasks, "CONNECTION_IDLE_SECONDS", -1)  # every connection idle too long
+    for n in range(2):
+        sign_up(edition, email=f"person{n}@example.com")
+    run_worker()
+
+    assert len(mail_server.received) == 2
+    assert len(set(mail_server.connections)) == 2
+
+
+def test_after_a_failed_mail_the_next_opens_a_new_connection(edition, mail_server, smtp_settings):
+    sign_up(edition, email="first@example.com")
+    run_worker()
+    mail_server.stop()  # the server goes away with the worker's open connection
+    mail_server.start()
+    second = sign_up(edition, email="second@example.com")
+    run_worker()  # on the dropped connection: fails, is put off and closes it
+    make_retries_due()
+    run_worker()
+
+    second_mail = OutgoingMail.objects.get(registration=second)
+    assert (second_mail.state, second_mail.attempts) == ("sent", 2)
+    assert mail_server.recipients() == ["first@example.com", "second@example.com"]
+    assert len(set(mail_server.connections)) == 2

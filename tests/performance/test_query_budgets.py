@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from model_bakery import baker
 
+from attendees.emails import mail_message
 from catering.services import catering_add
 from messaging.services import message_send
+from outbox.models import OutgoingMail
 from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Booking, DayAttendance, Registration
@@ -214,6 +216,22 @@ def test_thanks_page(client, data, django_assert_max_num_queries):
     url = reverse("registration:thanks", args=[registration.public_id, registration.manage_token])
     with django_assert_max_num_queries(3):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("meal, budget", [(False, 4), (True, 6)])
+def test_confirmation_mail(data, meal, budget, django_assert_max_num_queries):
+    """What the worker reads to write a confirmation with its PDF ticket and calendar: the
+    registration with its edition and offer and whether the person holds a meal or a claim, its
+    seats, its days, the hosts of its items; the meal and the claim only for a person with one."""
+    registration = sign_up(
+        data, [data.items.filter(capacity__isnull=False).first()], days=list(data.days.all())
+    )
+    if meal:
+        catering_add(registration=registration, diet="standard")
+    mail = registration.mails.get(kind=OutgoingMail.Kind.CONFIRMATION)
+    with django_assert_max_num_queries(budget):
+        message = mail_message(mail)
+    assert [name.rsplit(".", 1)[-1] for name, _content, _type in message.attachments] == ["pdf", "ics"]
 
 
 @pytest.mark.parametrize("count", [1, 10])

@@ -57,6 +57,7 @@ class MailServer:
     def __init__(self):
         self.port = free_port()
         self.received: list[tuple[list[str], bytes]] = []
+        self.connections: list[tuple[str, int]] = []  # the client's address of each mail received
         self.hang = False
         self.data_started = threading.Event()  # a client is in the middle of sending
         self._release = None
@@ -69,6 +70,7 @@ class MailServer:
             await self._release.wait()  # never answers until stopped
             return "421 Going away"
         self.received.append((list(envelope.rcpt_tos), envelope.content))
+        self.connections.append(session.peer)
         return "250 OK"
 
     def start(self):
