@@ -85,21 +85,29 @@ def build_message(outgoing: OutgoingMail):
 @task()
 def send_outgoing_mail(mail_id: int) -> str:
     """Send one queued mail. Safe to run twice: a mail already sent or aborted is skipped."""
-    with transaction.atomic():
-        outgoing = (
-            OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=mail_id).first()
-        )
-        if outgoing is None or outgoing.state in (OutgoingMail.State.SENT, OutgoingMail.State.ABORTED):
-            return "skipped"
-        outgoing.state = OutgoingMail.State.SENDING
-        outgoing.attempts += 1
-        outgoing.save(update_fields=["state", "attempts"])
+    outgoing = _claim(mail_id)
+    if outgoing is None:
+        return "skipped"
     try:
         mail_connection.send(build_message(outgoing))
     except Exception as error:  # any failure of the mail server: try again later
         return _schedule_retry(outgoing, error)
     _record_sent(outgoing)
     return "sent"
+
+
+def _claim(mail_id: int) -> OutgoingMail | None:
+    """The mail marked sending with its attempt counted, or None if it is gone, sent or aborted:
+    one statement that locks the row, checks its state and writes it (a round trip, not a
+    transaction's four, on every mail of a rush)."""
+    alias = router.db_for_write(OutgoingMail)
+    quote = connections[alias].ops.quote_name
+    claimed = OutgoingMail.objects.using(alias).raw(
+        f"UPDATE {quote(OutgoingMail._meta.db_table)} SET state = %s, attempts = attempts + 1 "  # noqa: S608
+        "WHERE id = %s AND state NOT IN (%s, %s) RETURNING *",
+        [OutgoingMail.State.SENDING, mail_id, OutgoingMail.State.SENT, OutgoingMail.State.ABORTED],
+    )
+    return next(iter(claimed), None)
 
 
 def _record_sent(outgoing: OutgoingMail) -> None:

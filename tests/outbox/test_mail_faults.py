@@ -156,3 +156,14 @@ def test_after_a_failed_mail_the_next_opens_a_new_connection(edition, mail_serve
     assert (second_mail.state, second_mail.attempts) == ("sent", 2)
     assert mail_server.recipients() == ["first@example.com", "second@example.com"]
     assert len(set(mail_server.connections)) == 2
+
+
+def test_an_aborted_mail_is_not_sent_nor_counted(edition, mail_server, smtp_settings):
+    sign_up(edition)
+    OutgoingMail.objects.update(state=OutgoingMail.State.ABORTED)  # an organiser's action
+    run_worker()
+
+    outgoing = OutgoingMail.objects.get()
+    assert (outgoing.state, outgoing.attempts) == ("aborted", 0)
+    assert DBTaskResult.objects.get().return_value == "skipped"
+    assert mail_server.received == []
