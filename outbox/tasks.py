@@ -34,8 +34,11 @@ RETRY_BACKOFF = (10, 30, 60, 300, 900, 1800, 3600)
 SENT_WRITE_RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15, 30)
 
 # A worker keeps its connection to the mail server from one mail to the next while they come; one
-# idle for longer is closed before the next mail, ahead of the server dropping it.
+# idle for longer is closed before the next mail, ahead of the server dropping it. One idle for
+# a moment is asked first (NOOP) whether the server still holds it: a mail on a dropped connection
+# would fail and wait for its retry.
 CONNECTION_IDLE_SECONDS = 10
+CONNECTION_PROBE_SECONDS = 1
 
 
 class MailConnection:
@@ -48,7 +51,10 @@ class MailConnection:
         self._last_used = 0.0
 
     def send(self, message: EmailMessage) -> None:
-        if self._backend is not None and time.monotonic() - self._last_used > CONNECTION_IDLE_SECONDS:
+        idle = time.monotonic() - self._last_used
+        if self._backend is not None and (
+            idle > CONNECTION_IDLE_SECONDS or (idle > CONNECTION_PROBE_SECONDS and not self._still_open())
+        ):
             self.close()
         try:
             if self._backend is None:
@@ -60,6 +66,15 @@ class MailConnection:
             self.close()
             raise
         self._last_used = time.monotonic()
+
+    def _still_open(self) -> bool:
+        smtp = getattr(self._backend, "connection", None)  # smtplib's, on the SMTP backend
+        if smtp is None:
+            return True
+        try:
+            return smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
 
     def close(self) -> None:
         backend, self._backend = self._backend, None

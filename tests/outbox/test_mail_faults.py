@@ -142,7 +142,27 @@ def test_an_idle_connection_is_replaced_before_the_next_mail(
     assert len(set(mail_server.connections)) == 2
 
 
-def test_after_a_failed_mail_the_next_opens_a_new_connection(edition, mail_server, smtp_settings):
+def test_a_connection_the_server_dropped_is_found_out_before_the_next_mail(
+    edition, mail_server, smtp_settings, monkeypatch
+):
+    monkeypatch.setattr(outbox.tasks, "CONNECTION_PROBE_SECONDS", -1)  # as after a pause
+    sign_up(edition, email="first@example.com")
+    run_worker()
+    mail_server.stop()  # the server goes away with the worker's open connection
+    mail_server.start()
+    second = sign_up(edition, email="second@example.com")
+    run_worker()
+
+    second_mail = OutgoingMail.objects.get(registration=second)
+    assert (second_mail.state, second_mail.attempts) == ("sent", 1)
+    assert mail_server.recipients() == ["first@example.com", "second@example.com"]
+    assert len(set(mail_server.connections)) == 2
+
+
+def test_after_a_failed_mail_the_next_opens_a_new_connection(
+    edition, mail_server, smtp_settings, monkeypatch
+):
+    monkeypatch.setattr(outbox.tasks, "CONNECTION_PROBE_SECONDS", 3600)  # mails back to back: no probe
     sign_up(edition, email="first@example.com")
     run_worker()
     mail_server.stop()  # the server goes away with the worker's open connection
