@@ -15,9 +15,11 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so a slow leak never grows.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, so a slow leak never grows; rarely, for a new worker starts without
+# the pages, templates, prepared statements and connections the old one kept: at 2,000 requests per
+# worker, a rush restarted each worker every few seconds (docs/performance.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Unused, and one fixed path per user would clash with a second server on the same machine.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
