@@ -156,6 +156,7 @@ def test_after_a_failed_mail_the_next_opens_a_new_connection(
     edition, mail_server, smtp_settings, monkeypatch
 ):
     monkeypatch.setattr(outbox.tasks, "CONNECTION_PROBE_SECONDS", 3600)  # mails back to back: no probe
+    monkeypatch.setattr(outbox.tasks, "CONNECTION_IDLE_SECONDS", 3600)  # however slow this machine
     sign_up(edition, email="first@example.com")
     run_worker()
     mail_server.stop()  # the server goes away with the worker's open connection
