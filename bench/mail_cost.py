@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.in_process import setup_django  # noqa: E402
 from bench.instructions import instructions, require_valgrind  # noqa: E402
-from bench.run import BENCH, ENV, PY, SMTP  # noqa: E402
+from bench.run import BENCH, ENV, MAIL_SINK, PY, SMTP, Processes, wait_for_port  # noqa: E402
 
 FEW, MANY = 10, 60  # the two runs counted under valgrind
 
@@ -38,11 +38,10 @@ def queue(count: int) -> None:
 def drain(count: int) -> float:
     """CPU seconds per mail of draining `count` queued mails in this process."""
     queue(count)
-    sink = subprocess.Popen(  # noqa: S603
-        [PY, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{SMTP}", "-c", "aiosmtpd.handlers.Sink"]
-    )
+    processes = Processes()
     try:
-        time.sleep(1)  # the sink listening
+        processes.start(*MAIL_SINK)
+        wait_for_port(SMTP)
         setup_django(cache_db=13)
         from django.core.management import call_command
 
@@ -50,8 +49,7 @@ def drain(count: int) -> float:
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
         return (time.process_time() - started) / count
     finally:
-        sink.terminate()
-        sink.wait()
+        processes.stop()
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ RESULTS = BENCH / ("results-large.json" if LARGE else "results.json")
 SMALL_RESULTS = BENCH / "results.json"  # the large size's shares are judged against them
 MARKER = "bench-large" if LARGE else "bench"  # its table's markers in docs/performance.md
 SITE, FLOOR, REDIS, SMTP = 8101, 8102, 6391, 8125
+# The mail server the workers send to: it takes every mail and keeps none.
+MAIL_SINK = (PY, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{SMTP}", "-c", "aiosmtpd.handlers.Sink")
 # One `db_worker` per core, as docs/deployment.md runs them (the queue hands out tasks with SKIP LOCKED).
 MAIL_WORKERS = int(os.environ.get("BENCH_MAIL_WORKERS", os.cpu_count() or 1))
 HOT_SLUG = "wieczorne-spotkanie-sieciowanie"  # capacity 80: a few seats, then the waiting list
@@ -427,7 +429,7 @@ def main() -> int:
         )
         wait_for_port(REDIS)
         build_database()
-        processes.start(PY, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{SMTP}", "-c", "aiosmtpd.handlers.Sink")
+        processes.start(*MAIL_SINK)
         processes.start(PY, "-m", "gunicorn", *gunicorn_args(SITE), "miejsca_otwarte.wsgi")
         processes.start(
             PY,

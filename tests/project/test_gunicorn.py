@@ -1,9 +1,10 @@
 """gunicorn.conf.py: the production server's settings, read from the environment."""
 
 import runpy
-from pathlib import Path
 
-CONFIG = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+from tests.reliability.conftest import BASE_DIR
+
+CONFIG = BASE_DIR / "gunicorn.conf.py"
 
 
 def test_workers_are_recycled_rarely_by_default(monkeypatch):
