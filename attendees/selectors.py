@@ -26,16 +26,16 @@ from registration.questions import answer_labels, answer_text
 
 def _registration_read(**lookup):
     """The registration with its edition, offer and survey request (the pages after the conference
-    read no more), and whether the person holds a meal or a claim and was sent messages (most have
-    neither: no query for them then)."""
+    read no more), and whether the person holds a live meal order, a free-ticket claim and was sent
+    messages: the pages then read only what the person holds (most hold none of the three)."""
     return (
         Registration.objects.select_related("edition__catering__day", "feedback_request")
         .filter(**lookup)
         .annotate(
-            holds_catering=Exists(
+            holds_order=Exists(
                 CateringOrder.objects.filter(registration=OuterRef("pk"), status__in=CateringOrder.LIVE)
-            )
-            | Exists(FreeTicketClaim.objects.filter(registration=OuterRef("pk"))),
+            ),
+            holds_claim=Exists(FreeTicketClaim.objects.filter(registration=OuterRef("pk"))),
             was_sent_messages=Exists(MessageRecipient.objects.filter(registration=OuterRef("pk"))),
         )
     )
@@ -87,7 +87,9 @@ def _with_program(registration: Registration) -> Registration:
 
 def registration_catering(registration: Registration) -> CateringSummary | None:
     """The person's catering (`catering_for`) on a page behind the private link."""
-    return catering_for(registration, holds_none=not registration.holds_catering)
+    return catering_for(
+        registration, read_order=registration.holds_order, read_claim=registration.holds_claim
+    )
 
 
 def registration_messages(registration: Registration) -> list:

@@ -35,21 +35,22 @@ _LATEST_CLAIM = PreparedQuery(
 )
 
 
-def catering_for(registration: Registration, *, holds_none: bool = False) -> CateringSummary | None:
+def catering_for(
+    registration: Registration, *, read_order: bool = True, read_claim: bool = True
+) -> CateringSummary | None:
     """The live order and the latest claim, with the transfer details if a payment is due.
-    `holds_none`: the caller read with the registration that it has neither (no query then)."""
+    `read_order`, `read_claim` False: the caller read with the registration that it holds no live
+    order, no claim (no query for it then)."""
     try:
         offer = registration.edition.catering  # a join when the caller asked for it (manage page)
     except CateringOffer.DoesNotExist:
         offer = None
     if offer is None:
         return None
-    if holds_none:
-        return CateringSummary(offer=offer, order=None, claim=None, payment=None)
-    order = next(iter(_LIVE_ORDER(registration=registration.pk)), None)
+    order = next(iter(_LIVE_ORDER(registration=registration.pk)), None) if read_order else None
     if order is not None:
         order.offer, order.registration = offer, registration  # loaded already
-    claim = next(iter(_LATEST_CLAIM(registration=registration.pk)), None)
+    claim = next(iter(_LATEST_CLAIM(registration=registration.pk)), None) if read_claim else None
     if claim is not None:
         claim.registration = registration
     payment = None
