@@ -7,7 +7,15 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, UUIDField, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    UUIDField,
+    prefetch_related_objects,
+)
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
 
@@ -19,17 +27,20 @@ from messaging.models import MessageRecipient
 from messaging.selectors import messages_sent_to
 from program import ical
 from program.models import Edition, Organisation, ProgramItem
+from program.selectors import current_edition
 from registration import tickets
 from registration.models import Booking, DayAttendance, Question, Registration
 from registration.questions import answer_labels, answer_text
 
 
 def _registration_read(**lookup):
-    """The registration with its edition, offer and survey request (the pages after the conference
-    read no more), and whether the person holds a live meal order, a free-ticket claim and was sent
-    messages: the pages then read only what the person holds (most hold none of the three)."""
+    """The registration with its survey request (the pages after the conference read no more);
+    whether the person holds a live meal order, a free-ticket claim and was sent messages: the pages
+    then read only what the person holds (most hold none of the three); and the counters of its
+    edition's catering offer, whose fixed parts the sign-up form's choices hold (`_offer_of`)."""
+    offer = CateringOffer.objects.filter(edition=OuterRef("edition_id"))
     return (
-        Registration.objects.select_related("edition__catering__day", "feedback_request")
+        Registration.objects.select_related("feedback_request")
         .filter(**lookup)
         .annotate(
             holds_order=Exists(
@@ -37,6 +48,7 @@ def _registration_read(**lookup):
             ),
             holds_claim=Exists(FreeTicketClaim.objects.filter(registration=OuterRef("pk"))),
             was_sent_messages=Exists(MessageRecipient.objects.filter(registration=OuterRef("pk"))),
+            **{f"offer_{name}": Subquery(offer.values(name)) for name in OFFER_COUNTERS},
         )
     )
 
@@ -80,15 +92,37 @@ def registration_for_mail(registration_id: int) -> Registration | None:
 
 
 def _with_program(registration: Registration) -> Registration:
+    registration.edition = _edition(registration.edition_id)
     prefetched(registration, "bookings", _BOOKINGS(registration=registration.pk))
     prefetched(registration, "days", _DAYS(registration=registration.pk))
     return registration
 
 
+def _edition(edition_id: int) -> Edition:
+    """The person's edition: the current one is the copy every page has (no query; held by the
+    process and shared by requests, so read-only: program.selectors.current_edition), an earlier
+    one is read."""
+    edition = current_edition()
+    return edition if edition is not None and edition.pk == edition_id else Edition.objects.get(pk=edition_id)
+
+
+def _offer_of(registration: Registration) -> CateringOffer | None:
+    """The catering offer of the person's edition: its fixed parts (price, day, account) as the
+    sign-up form's choices hold them, its counters as read with the registration. None when the
+    edition has none (or it was made or deleted since the registration was read)."""
+    offer = sign_up_choices(registration.edition, live_counts=False).offer
+    counts = [getattr(registration, f"offer_{name}") for name in OFFER_COUNTERS]
+    return None if offer is None or None in counts else _with(offer, OFFER_COUNTERS, counts)
+
+
 def registration_catering(registration: Registration) -> CateringSummary | None:
-    """The person's catering (`catering_for`) on a page behind the private link."""
+    """The person's catering (`catering_for`) on a page behind the private link and in the mails
+    about it; None when the edition has no catering."""
+    offer = _offer_of(registration)
+    if offer is None:
+        return None
     return catering_for(
-        registration, read_order=registration.holds_order, read_claim=registration.holds_claim
+        registration, offer=offer, read_order=registration.holds_order, read_claim=registration.holds_claim
     )
 
 

@@ -36,17 +36,22 @@ _LATEST_CLAIM = PreparedQuery(
 
 
 def catering_for(
-    registration: Registration, *, read_order: bool = True, read_claim: bool = True
+    registration: Registration,
+    *,
+    offer: CateringOffer | None = None,
+    read_order: bool = True,
+    read_claim: bool = True,
 ) -> CateringSummary | None:
-    """The live order and the latest claim, with the transfer details if a payment is due.
+    """The live order and the latest claim, with the transfer details if a payment is due; None
+    when the edition has no catering. `offer`: the edition's offer, which the caller has already
+    (otherwise `registration.edition.catering`, a query unless the caller joined it).
     `read_order`, `read_claim` False: the caller read with the registration that it holds no live
     order, no claim (no query for it then)."""
-    try:
-        offer = registration.edition.catering  # a join when the caller asked for it (manage page)
-    except CateringOffer.DoesNotExist:
-        offer = None
     if offer is None:
-        return None
+        try:
+            offer = registration.edition.catering
+        except CateringOffer.DoesNotExist:
+            return None
     order = next(iter(_LIVE_ORDER(registration=registration.pk)), None) if read_order else None
     if order is not None:
         order.offer, order.registration = offer, registration  # loaded already

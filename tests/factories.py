@@ -7,9 +7,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from attendees import services as attendees_services
+from attendees.selectors import sign_up_choices
 from common.local_copies import local_copies
 from outbox.models import OutgoingMail
 from outbox.tasks import send_outgoing_mail
+from program.selectors import current_edition
 from registration import checkin, services
 from registration.models import Question, QuestionChoice
 from registration.questions import question_save
@@ -22,6 +24,14 @@ def forget_cached() -> None:
     """A cold start: nothing in the shared cache, nothing in this process's copies of it."""
     cache.clear()
     local_copies.clear()
+
+
+def warm_shared_copies(edition) -> None:
+    """What every page keeps warm and the pages behind the private link read besides the person:
+    the current edition and the sign-up form's choices (a cold start reads them once:
+    tests/performance/test_query_budgets.py::test_private_page_from_a_cold_start)."""
+    current_edition()
+    sign_up_choices(edition, live_counts=False)
 
 
 def person(**overrides) -> services.Person:

@@ -7,7 +7,7 @@ from icalendar import Calendar
 from attendees.emails import CALENDAR_FILENAME, mail_message
 from outbox.models import OutgoingMail
 from registration import services
-from tests.factories import sign_up
+from tests.factories import sign_up, warm_shared_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,7 @@ class TestDownload:
         assert many.bookings.count() >= 3
 
         # the registration, its bookings with their items, its days, the items' hosts
+        warm_shared_copies(edition)
         for registration in (few, many):
             with django_assert_max_num_queries(4):
                 assert client.get(calendar_url(registration)).status_code == 200

@@ -131,6 +131,24 @@ def test_catering_step_orders_and_goes_back_to_the_summary(client_en, edition):
     assert f"MO7-{order.pk:06d}" in response.content.decode()  # the transfer details on the summary
 
 
+def test_the_catering_offer_shows_live_counts_and_the_organisers_edits(client_en, edition):
+    """The offer's fixed parts come cached with the sign-up form's choices, its counters are read
+    with the person: the last paid meal sold elsewhere (an update, which drops no cache) takes the
+    order link away at once, and an organiser's new price shows at once."""
+    person = sign_up(edition, days=list(edition.days.all()))
+    offer = CateringOffer.objects.get(edition=edition)
+    assert step(person, "manage_catering") in client_en.get(person.get_manage_url()).content.decode()
+
+    CateringOffer.objects.filter(pk=offer.pk).update(paid_taken=offer.capacity - offer.free_ticket_quota)
+    assert step(person, "manage_catering") not in client_en.get(person.get_manage_url()).content.decode()
+
+    CateringOffer.objects.filter(pk=offer.pk).update(paid_taken=0)
+    offer.refresh_from_db()
+    offer.price = 61
+    offer.save()
+    assert "Order the catering (61" in client_en.get(step(person, "manage_catering")).content.decode()
+
+
 def test_an_edition_without_catering_has_no_catering_step(client_en, edition):
     CateringOffer.objects.filter(edition=edition).delete()
     person = sign_up(edition)

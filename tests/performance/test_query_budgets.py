@@ -20,7 +20,15 @@ from outbox.models import OutgoingMail
 from program.models import Organisation, ProgramItem
 from registration import services
 from registration.models import Booking, DayAttendance, Registration
-from tests.factories import ALL_CONSENTS, attended, forget_cached, person, question, sign_up
+from tests.factories import (
+    ALL_CONSENTS,
+    attended,
+    forget_cached,
+    person,
+    question,
+    sign_up,
+    warm_shared_copies,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,9 +197,20 @@ def test_management_page(client, data, django_assert_max_num_queries):
         consents=ALL_CONSENTS,
         submission_key=None,
     )
-    # The registration with its edition and offer, and whether the person holds a meal or a claim
-    # or was sent messages (here neither: no query for them); its seats; its days.
+    # The registration with its offer's counters, and whether the person holds a meal or a claim
+    # or was sent messages (here neither: no query for them); its seats; its days. The edition and
+    # the offer's fixed parts are the copies every page keeps.
+    warm_shared_copies(data)
     with django_assert_max_num_queries(3):
+        assert client.get(registration.get_manage_url()).status_code == 200
+
+
+def test_private_page_from_a_cold_start(client, data, django_assert_max_num_queries):
+    """The first private page a process serves with nothing cached reads the current edition with
+    its days and the sign-up form's choices (items, offer, questions) as well: once a minute at
+    most, as the public pages do."""
+    registration = sign_up(data, [data.items.filter(capacity__isnull=False).first()])
+    with django_assert_max_num_queries(3 + 2 + 3):
         assert client.get(registration.get_manage_url()).status_code == 200
 
 
@@ -204,6 +223,7 @@ def test_management_page_with_a_meal_and_messages(client, data, django_assert_ma
     catering_add(registration=registration, diet="standard")
     for _ in range(3):
         message_send(edition=data, audience="everyone", sent_by=None, **MESSAGE_TEXTS)
+    warm_shared_copies(data)
     with django_assert_max_num_queries(5):
         response = client.get(registration.get_manage_url())
     assert 'data-testid="transfer-details"' in response.content.decode()
@@ -215,6 +235,7 @@ def test_thanks_page(client, data, django_assert_max_num_queries):
     items, its days; the catering order and claim only for a person who holds one."""
     registration = sign_up(data, [data.items.filter(capacity__isnull=False).first()])
     url = reverse("registration:thanks", args=[registration.public_id, registration.manage_token])
+    warm_shared_copies(data)
     with django_assert_max_num_queries(3):
         assert client.get(url).status_code == 200
 
@@ -230,6 +251,7 @@ def test_confirmation_mail(data, meal, budget, django_assert_max_num_queries):
     if meal:
         catering_add(registration=registration, diet="standard")
     mail = registration.mails.get(kind=OutgoingMail.Kind.CONFIRMATION)
+    warm_shared_copies(data)
     with django_assert_max_num_queries(budget):
         message = mail_message(mail)
     assert [name.rsplit(".", 1)[-1] for name, _content, _type in message.attachments] == ["pdf", "ics"]
@@ -244,6 +266,7 @@ def test_management_page_with_questions(client, data, count, django_assert_max_n
     choice = asked[0].choices.first()
     registration.answers.create(question=asked[0], value=choice.pk)
     forget_cached()
+    warm_shared_copies(data)
     with django_assert_max_num_queries(3):  # the answers are on the step that changes them
         assert client.get(registration.get_manage_url()).status_code == 200
     details = reverse("registration:manage_details", args=[registration.public_id, registration.manage_token])
@@ -255,12 +278,12 @@ def test_management_page_with_questions(client, data, count, django_assert_max_n
     assert len(response.context["person_form"].questions) == 2 * count
 
 
-# Each step of the management page, cold (its choices read) and cached: the registration with its
-# days and seats (3), the session's own, and what the step shows: the items and days to choose
-# from, the person's answers, the catering offer with the person's order and claim.
+# Each step of the management page, cold (the current edition with its days and the sign-up
+# form's choices read: 5) and cached: the registration with its days and seats (3), and what the
+# step shows: the counts of the items to choose from, the person's order and claim if any.
 @pytest.mark.parametrize(
     ("name", "cold", "cached"),
-    [("manage_items", 7, 6), ("manage_details", 6, 5), ("manage_catering", 5, 5)],
+    [("manage_items", 8, 5), ("manage_details", 8, 5), ("manage_catering", 8, 3)],
 )
 def test_management_steps(client, data, name, cold, cached, django_assert_max_num_queries):
     item = data.items.filter(capacity__isnull=False).first()
@@ -287,6 +310,7 @@ def test_my_calendar(client, data, django_assert_max_num_queries):
         kwargs={"public_id": registration.public_id, "token": registration.manage_token},
     )
     # the registration, its bookings with their items, its days, the items' hosts
+    warm_shared_copies(data)
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
 
@@ -306,6 +330,7 @@ def test_ticket_pdf(client, data, django_assert_max_num_queries):
     )
     # the registration with its edition and offer, its bookings with their items, its days, its
     # catering order and its latest free-ticket claim
+    warm_shared_copies(data)
     with django_assert_max_num_queries(5):
         assert client.get(url).status_code == 200
 
@@ -338,6 +363,7 @@ def test_messages_sent(admin_client, data, django_assert_max_num_queries):
     sign_up(data)
     for _ in range(5):
         message_send(edition=data, audience="everyone", sent_by=None, **MESSAGE_TEXTS)
+    warm_shared_copies(data)
     with django_assert_max_num_queries(5):
         assert admin_client.get(reverse("admin:messaging_message_changelist")).status_code == 200
 
@@ -408,6 +434,7 @@ def test_my_data(client, data, count, django_assert_max_num_queries):
     )
     # the registration, its bookings, days, consents, catering orders, claims and messages; the
     # answers with their questions, and the questions' choices: none per answer
+    warm_shared_copies(data)
     with django_assert_max_num_queries(9):
         response = client.get(url)
     assert len(response.json()["answers_to_the_organisers_questions"]) == len(asked)
@@ -429,6 +456,7 @@ def came(request, past, visit_2023):
             for day in past.days.all()
         )
     forget_cached()
+    warm_shared_copies(past)
     return attended(past, [visit_2023])
 
 
