@@ -1,6 +1,6 @@
 """Instructions a whole run of a bench script costs under valgrind: what `make bench-signup-cost`
-and `make bench-manage-cost` difference between a short and a long run (repeatable to within a
-fraction of a percent, unlike the CPU time on a shared machine)."""
+and `make bench-manage-cost` difference between a short and a long run (far steadier than the CPU
+time on a shared machine: within a fraction of a percent for most, ~5 % for the management page)."""
 
 import os
 import re

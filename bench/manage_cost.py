@@ -7,8 +7,10 @@ transfer and a message from the organisers (made once, by the services, in the d
 `make bench` builds: BENCH_DB, default mo_bench). It uses the bench's production settings and the
 local Redis (6379, database 14) as the cache, and prints the CPU time per GET of each page.
 `--instructions` runs it under valgrind for 10 and for 60 GETs and prints the difference per GET
-in instructions, which repeats to within a fraction of a percent: what a change of code is worth
-(docs/performance.md). `--profile` prints where the time of the management page's GETs goes."""
+in instructions: what a change of code is worth (docs/performance.md). The thanks page's count
+repeats exactly; the management page's has moved by ~5 % between runs of the same code (where its
+garbage collections fall), so compare it over two runs of each. `--profile` prints where the time
+of the management page's GETs goes."""
 
 import cProfile
 import pstats
