@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Exists,
+    Field,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from catering.models import CateringOffer, CateringOrder, FreeTicketClaim
 from catering.selectors import CateringSummary, catering_for
 from common.local_copies import local_copies
-from common.prepared import PreparedQuery, Slot, prefetched
+from common.prepared import PreparedQuery, Slot, prefetched, read_together
 from messaging.models import MessageRecipient
 from messaging.selectors import messages_sent_to
 from program import ical
@@ -53,48 +54,59 @@ def _registration_read(**lookup):
     )
 
 
-# The reads of the private pages and the e-mails, compiled once (common.prepared): the
-# registration by its link's public id or (a mail) by its key; its seats in the program's order
-# with their items; its days with the days.
-_REGISTRATION = PreparedQuery(
-    lambda: _registration_read(public_id=Slot("public_id", UUIDField()), anonymised_at__isnull=True)
-)
-_REGISTRATION_BY_KEY = PreparedQuery(lambda: _registration_read(pk=Slot("registration", IntegerField())))
-_BOOKINGS = PreparedQuery(
-    lambda: (
-        Booking.objects.select_related("item")
-        .filter(registration_id=Slot("registration", IntegerField()))
-        .order_by("item__starts_at", "item_id")
+def _private_reads(slot: str, field_type: type[Field], lookup: str, **only) -> tuple[PreparedQuery, ...]:
+    """The reads of the private pages and the e-mails, compiled once (common.prepared), by one
+    value (`slot`) compared with the registration's `lookup`: the registration, its seats in the
+    program's order with their items, its days with the days. None waits for another's result, so
+    the three go to the database together."""
+    return (
+        PreparedQuery(lambda: _registration_read(**{lookup: Slot(slot, field_type())}, **only)),
+        PreparedQuery(
+            lambda: (
+                Booking.objects.select_related("item")
+                .filter(**{f"registration__{lookup}": Slot(slot, field_type())})
+                .order_by("item__starts_at", "item_id")
+            )
+        ),
+        PreparedQuery(
+            lambda: DayAttendance.objects.select_related("day").filter(
+                **{f"registration__{lookup}": Slot(slot, field_type())}
+            )
+        ),
     )
-)
-_DAYS = PreparedQuery(
-    lambda: DayAttendance.objects.select_related("day").filter(
-        registration_id=Slot("registration", IntegerField())
-    )
-)
+
+
+# By the private link's public id (its token is checked after), and by key (a mail).
+_BY_LINK = _private_reads("public_id", UUIDField, "public_id", anonymised_at__isnull=True)
+_BY_KEY = _private_reads("registration", IntegerField, "pk")
 
 
 def registration_for_manage(public_id, token: str) -> Registration | None:
     """The registration the private link points at, or None. The token is compared in constant
     time; the lookup goes by the public id, which is not the secret."""
-    found = _REGISTRATION(public_id=public_id)
+    registration = _with_program(_BY_LINK, public_id=public_id)
     # Bytes: compare_digest refuses str with non-ASCII characters (a forged link may hold them).
-    if not found or not hmac.compare_digest(found[0].manage_token.encode(), str(token).encode()):
+    if registration is None or not hmac.compare_digest(
+        registration.manage_token.encode(), str(token).encode()
+    ):
         return None
-    return _with_program(found[0])
+    return registration
 
 
 def registration_for_mail(registration_id: int) -> Registration | None:
     """The registration a mail is about, read as the private pages read it, when the mail is
     written (attendees.emails); None if it is gone."""
-    found = _REGISTRATION_BY_KEY(registration=registration_id)
-    return _with_program(found[0]) if found else None
+    return _with_program(_BY_KEY, registration=registration_id)
 
 
-def _with_program(registration: Registration) -> Registration:
+def _with_program(reads: tuple[PreparedQuery, ...], **values) -> Registration | None:
+    found, bookings, days = read_together(*((query, values) for query in reads))
+    if not found:
+        return None
+    registration = found[0]
     registration.edition = _edition(registration.edition_id)
-    prefetched(registration, "bookings", _BOOKINGS(registration=registration.pk))
-    prefetched(registration, "days", _DAYS(registration=registration.pk))
+    prefetched(registration, "bookings", bookings)
+    prefetched(registration, "days", days)
     return registration
 
 

@@ -10,6 +10,7 @@ as the ORM does. django-prepared-queries did this for Django 1.x and is no longe
 
 A prepared query has no other variable part: its filters, order and limit are fixed, and each
 slot is compared with `=`. Its statement, and common.rows' statements, run on `prepared_cursor`.
+Reads that do not wait for each other's results go to the database together (`read_together`).
 """
 
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from django.db import connections, router
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Expression, Field, Model, QuerySet
 from django.db.models.query import get_related_populators
-from psycopg import ClientCursor
+from psycopg import ClientCursor, Pipeline
 
 
 class Slot(Expression):
@@ -63,6 +64,9 @@ class PreparedQuery:
         self._compiled: dict[str, _Compiled] = {}
 
     def __call__(self, **values) -> list[Model]:
+        return read_together((self, values))[0]
+
+    def _statement(self, values: dict) -> "_Statement":
         if self._model is None:
             self._model = self._build().model
         alias = router.db_for_read(self._model)
@@ -71,10 +75,7 @@ class PreparedQuery:
         params = list(compiled.params)
         for position, name, field in compiled.slots:
             params[position] = field.get_db_prep_value(values[name], connection, prepared=False)
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return [self._instance(compiled, row, alias, connection) for row in rows]
+        return _Statement(alias, compiled, params)
 
     def _compile(self, alias: str) -> _Compiled:
         queryset = self._build()
@@ -116,6 +117,46 @@ class PreparedQuery:
         for name, position in compiled.annotations:
             setattr(instance, name, row[position])
         return instance
+
+
+@dataclass(frozen=True)
+class _Statement:
+    alias: str
+    compiled: _Compiled
+    params: list
+
+
+def read_together(*reads: tuple[PreparedQuery, dict]) -> list[list[Model]]:
+    """Prepared reads of one database, each `(query, values)`, as their lists of instances. On
+    PostgreSQL they travel together (psycopg's pipeline mode): the statements go out in one
+    message and their results come back in one, so the page waits for the database once, not once
+    a read. Elsewhere they run one after another."""
+    statements = [query._statement(values) for query, values in reads]
+    alias = statements[0].alias
+    if any(statement.alias != alias for statement in statements):
+        raise ValueError("read_together reads one database")
+    connection = connections[alias]
+    cursors = [prepared_cursor(connection) for _ in statements]
+    pairs = list(zip(cursors, statements, strict=True))
+    try:
+        if len(pairs) > 1 and isinstance(cursors[0].cursor, _PreparingCursor) and Pipeline.is_supported():
+            # The results are fetched after the pipeline's end, which sends it and waits once.
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                for cursor, statement in pairs:
+                    cursor.execute(statement.compiled.sql, statement.params)
+            rows = [cursor.fetchall() for cursor in cursors]
+        else:
+            rows = []
+            for cursor, statement in pairs:
+                cursor.execute(statement.compiled.sql, statement.params)
+                rows.append(cursor.fetchall())
+        return [
+            [PreparedQuery._instance(statement.compiled, row, alias, connection) for row in statement_rows]
+            for statement, statement_rows in zip(statements, rows, strict=True)
+        ]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def converted(value, converters, expression, connection):

@@ -1,14 +1,17 @@
-"""common.prepared: a query compiled once gives what the ORM gives, with each call's values."""
+"""common.prepared: a query compiled once gives what the ORM gives, with each call's values; reads
+that do not wait for each other go to the database together."""
 
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models import IntegerField, UUIDField
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
+from psycopg import Pipeline, pq
 
-from common.prepared import PreparedQuery, Slot, prefetched
+from common.prepared import PreparedQuery, Slot, _PreparingCursor, prefetched, read_together
 from registration.models import Booking, Registration
 from tests.factories import sign_up
 
@@ -123,3 +126,67 @@ def test_the_query_log_shows_the_statement_with_its_values(people):
     [logged] = [query["sql"] for query in queries]
     assert 'FROM "registration_booking"' in logged
     assert f'WHERE "registration_booking"."registration_id" = ({first.pk}) ORDER BY' in logged
+
+
+@pytest.fixture
+def pipeline_states(monkeypatch):
+    """Whether each prepared statement was sent in pipeline mode (PostgreSQL's, through psycopg)."""
+    states = []
+    execute = _PreparingCursor.execute
+
+    def spy(cursor, *args, **kwargs):
+        states.append(cursor.connection.pgconn.pipeline_status)
+        return execute(cursor, *args, **kwargs)
+
+    monkeypatch.setattr(_PreparingCursor, "execute", spy)
+    return states
+
+
+def test_reads_together_give_what_each_gives_alone(people, django_assert_num_queries):
+    first, second = people
+    alone = [
+        [b.pk for b in SEATS(registration=first.pk)],
+        [r.pk for r in BY_PUBLIC_ID(public_id=second.public_id)],
+    ]
+    with django_assert_num_queries(2):  # each statement logged and counted as before
+        seats, found = read_together(
+            (SEATS, {"registration": first.pk}), (BY_PUBLIC_ID, {"public_id": second.public_id})
+        )
+    assert [[b.pk for b in seats], [r.pk for r in found]] == alone
+    assert seats[0].item.title  # joined rows built as alone
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_reads_together_travel_in_one_pipeline(people, pipeline_states):
+    first, second = people
+    read_together((SEATS, {"registration": first.pk}), (SEATS, {"registration": second.pk}))
+    assert pipeline_states == [pq.PipelineStatus.ON, pq.PipelineStatus.ON]
+    # The control: one read alone waits for its answer as any query does.
+    SEATS(registration=first.pk)
+    assert pipeline_states[2:] == [pq.PipelineStatus.OFF]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_without_pipeline_support_the_reads_run_one_after_another(people, pipeline_states, monkeypatch):
+    """A libpq older than 14 has no pipeline mode: the same results, one read at a time."""
+    monkeypatch.setattr(Pipeline, "is_supported", classmethod(lambda cls: False))
+    first, second = people
+    seats, other = read_together((SEATS, {"registration": first.pk}), (SEATS, {"registration": second.pk}))
+    assert ([b.registration_id for b in seats], [b.registration_id for b in other]) == (
+        [first.pk, first.pk],
+        [second.pk],
+    )
+    assert pipeline_states == [pq.PipelineStatus.OFF, pq.PipelineStatus.OFF]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_a_failing_read_together_raises_djangos_error_and_leaves_the_connection_usable(people):
+    broken = PreparedQuery(
+        lambda: Registration.objects.filter(pk=Slot("registration", IntegerField())).annotate(
+            broken=RawSQL("1 / 0", ())
+        )
+    )
+    first, _ = people
+    with pytest.raises(DataError, match="division by zero"), transaction.atomic():
+        read_together((SEATS, {"registration": first.pk}), (broken, {"registration": first.pk}))
+    assert [b.registration_id for b in SEATS(registration=first.pk)] == [first.pk, first.pk]
