@@ -8,7 +8,8 @@ import html
 
 import pytest
 from django.core.cache import cache
-from django.template import Template, TemplateSyntaxError
+from django.template import Context, Template, TemplateSyntaxError
+from django.templatetags.i18n import LanguageNode
 from django.urls import reverse
 
 from catering.services import CateringRequest
@@ -65,6 +66,41 @@ def test_the_language_switch_links_back_to_each_page(client, edition):
     for name in ("registration:privacy", "program:contact", "program:accessibility"):
         path = reverse(name)
         assert f'?next={path}"' in page(client, name)
+
+
+def test_the_language_switch_is_rendered_once_and_fills_in_each_pages_own_path(client, edition, monkeypatch):
+    rendered = []
+    render = LanguageNode.render
+    monkeypatch.setattr(
+        LanguageNode, "render", lambda node, context: rendered.append(1) or render(node, context)
+    )
+    registration = sign_up(edition, [])
+    manage = registration.get_manage_url()
+    assert f'href="/language/en/?next={manage}"' in page_at(client, manage)
+    # Not a page of the site: the path as the visitor typed it, URL-encoded.
+    missing = client.get("/program/zażółć gęślą/")
+    assert missing.status_code == 404
+    assert 'href="/language/en/?next=/program/za%C5%BC%C3%B3%C5%82%C4%87%20g%C4%99%C5%9Bl%C4%85/"' in (
+        missing.content.decode()
+    )
+    assert 'href="/language/en/?next=/contact/"' in page(client, "program:contact")
+    assert len(rendered) == 1  # once for the language, not once a page
+
+
+def test_a_part_for_the_path_takes_the_path_of_the_request_it_is_rendered_for(rf, edition):
+    part = Template(
+        '{% load shared_parts %}{% shared_part_for_path "test-path" %}<a href="/x?next={{ page_path }}">'
+        "{% endshared_part_for_path %}"
+    )
+    assert part.render(Context({"request": rf.get("/a/ b/")})) == '<a href="/x?next=/a/%20b/">'
+    assert part.render(Context({"request": rf.get("/c/")})) == '<a href="/x?next=/c/">'
+    assert part.render(Context({})) == '<a href="/x?next=">'
+
+
+def page_at(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_an_item_saved_here_shows_at_once_on_a_persons_page(client, edition, visit):
