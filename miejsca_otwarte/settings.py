@@ -110,6 +110,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with its health check skipped for a connection that served a request a moment ago.
+    DATABASES["default"]["ENGINE"] = "common.postgresql"
     # No statement waits for a row lock longer than this: a stuck transaction gives a sign-up
     # "busy, try again" (registration.locking.lock_rows) instead of a hung worker. Set
     # when the connection opens, so the busiest transaction spends no round trip on it.
@@ -122,8 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A connection that died (database restarted, failover) is noticed before the next request uses
-# it, so the site recovers by itself after an outage.
+# it, so the site recovers by itself after an outage; on PostgreSQL, not for a connection that
+# served a request less than this many seconds ago (common.postgresql; 0: always).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_HEALTH_CHECK_SKIP_SECONDS = env.float("DATABASE_HEALTH_CHECK_SKIP_SECONDS", default=1.0)
 
 # With several web servers the cache must be shared (Redis): rate limits, sessions and the cached
 # current edition then hold across them. Without a URL each process keeps its own memory cache,
