@@ -37,5 +37,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.served_at = monotonic()
 
     def close(self):
-        super().close()
         self.served_at = float("-inf")
+        super().close()
