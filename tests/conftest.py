@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from backoffice.editions import edition_load
+from common.prepared import _PreparingCursor
 from program.models import ProgramItem
 from program.services import EDITIONS_DIR
 from tests.factories import forget_cached
@@ -56,6 +57,21 @@ def local_clock(monkeypatch, settings) -> LocalClock:
     monkeypatch.setattr("common.local_copies._clock", clock)
     monkeypatch.setattr("common.local_copies._shared_clock", clock)
     return clock
+
+
+@pytest.fixture
+def pipeline_states(monkeypatch) -> list:
+    """Whether each prepared statement (common.prepared) was sent in psycopg's pipeline mode, in
+    the order they were sent."""
+    states = []
+    execute = _PreparingCursor.execute
+
+    def spy(cursor, *args, **kwargs):
+        states.append(cursor.connection.pgconn.pipeline_status)
+        return execute(cursor, *args, **kwargs)
+
+    monkeypatch.setattr(_PreparingCursor, "execute", spy)
+    return states
 
 
 @pytest.fixture(scope="session")

@@ -6,23 +6,9 @@ from django.utils import timezone
 from psycopg import pq
 
 from attendees import selectors
-from common.prepared import _PreparingCursor
 from tests.factories import sign_up
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pipeline_states(monkeypatch):
-    states = []
-    execute = _PreparingCursor.execute
-
-    def spy(cursor, *args, **kwargs):
-        states.append(cursor.connection.pgconn.pipeline_status)
-        return execute(cursor, *args, **kwargs)
-
-    monkeypatch.setattr(_PreparingCursor, "execute", spy)
-    return states
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")

@@ -1,11 +1,12 @@
 """common.postgresql: Django's health check before a request's first query, skipped for a
 connection that served a request a moment ago; a connection that died is still replaced."""
 
-import psycopg
 import pytest
 from django.db import OperationalError, close_old_connections, connection
 
 from registration.models import Registration
+from tests.conftest import LocalClock
+from tests.reliability.conftest import kill_own_connection
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -13,16 +14,9 @@ pytestmark = [
 ]
 
 
-class Clock:
-    now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
+def clock(monkeypatch) -> LocalClock:
+    clock = LocalClock()
     monkeypatch.setattr("common.postgresql.base.monotonic", clock)
     return clock
 
@@ -50,20 +44,13 @@ def request(query: bool = True) -> None:
     close_old_connections()
 
 
-def terminate_own_session() -> None:
-    """As a database restart does to a connection kept between requests."""
-    pid = connection.connection.info.backend_pid
-    with psycopg.connect(dbname=connection.settings_dict["NAME"], user="postgres", host="127.0.0.1") as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-
-
 def test_a_connection_that_served_a_moment_ago_is_not_checked_again(clock, checks):
     request()  # connects: a new connection needs no check
-    clock.now += 0.9
+    clock.advance(0.9)
     request()
     request()
     assert checks == []
-    clock.now += 1.1  # a second with no request on it: checked again
+    clock.advance(1.1)  # a second with no request on it: checked again
     request()
     assert len(checks) == 1
 
@@ -78,9 +65,9 @@ def test_with_no_moment_every_request_is_checked(clock, checks, settings):
 
 def test_a_request_that_did_not_use_the_connection_does_not_count_as_served(clock, checks):
     request()
-    clock.now += 0.8
+    clock.advance(0.8)
     request(query=False)  # a page from the process's copy
-    clock.now += 0.8
+    clock.advance(0.8)
     request()
     assert len(checks) == 1
 
@@ -88,16 +75,16 @@ def test_a_request_that_did_not_use_the_connection_does_not_count_as_served(cloc
 def test_a_connection_that_died_while_idle_is_replaced_before_the_next_request(clock, checks):
     request()
     backend = connection.connection.info.backend_pid
-    terminate_own_session()
-    clock.now += 2
+    kill_own_connection()
+    clock.advance(2)
     request()  # no error: the check found it dead and Django connected again
     assert connection.connection.info.backend_pid != backend
 
 
 def test_one_that_died_within_the_moment_fails_one_request_and_is_replaced(clock, checks):
     request()
-    terminate_own_session()
-    clock.now += 0.1
+    kill_own_connection()
+    clock.advance(0.1)
     close_old_connections()
     with pytest.raises(OperationalError):
         Registration.objects.count()  # the page shows "try again" (DatabaseUnavailableMiddleware)

@@ -11,7 +11,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from psycopg import Pipeline, pq
 
-from common.prepared import PreparedQuery, Slot, _PreparingCursor, prefetched, read_together
+from common.prepared import PreparedQuery, Slot, prefetched, read_together
 from registration.models import Booking, Registration
 from tests.factories import sign_up
 
@@ -126,20 +126,6 @@ def test_the_query_log_shows_the_statement_with_its_values(people):
     [logged] = [query["sql"] for query in queries]
     assert 'FROM "registration_booking"' in logged
     assert f'WHERE "registration_booking"."registration_id" = ({first.pk}) ORDER BY' in logged
-
-
-@pytest.fixture
-def pipeline_states(monkeypatch):
-    """Whether each prepared statement was sent in pipeline mode (PostgreSQL's, through psycopg)."""
-    states = []
-    execute = _PreparingCursor.execute
-
-    def spy(cursor, *args, **kwargs):
-        states.append(cursor.connection.pgconn.pipeline_status)
-        return execute(cursor, *args, **kwargs)
-
-    monkeypatch.setattr(_PreparingCursor, "execute", spy)
-    return states
 
 
 def test_reads_together_give_what_each_gives_alone(people, django_assert_num_queries):

@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
@@ -25,6 +26,13 @@ def free_port() -> int:
 def shared_database_url() -> str:
     """The pytest database, for processes started by a test (needs transaction=True to see data)."""
     return f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+
+
+def kill_own_connection() -> None:
+    """Terminate this thread's database session from outside, as a database restart would."""
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(shared_database_url().replace("postgres://", "postgresql://")) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:

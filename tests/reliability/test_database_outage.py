@@ -3,25 +3,16 @@ half-written, and the next request works again without anyone restarting anythin
 
 import re
 
-import psycopg
 import pytest
 import requests
-from django.db import connection
 
 from outbox.models import OutgoingMail
 from registration import services as registration_services
 from registration.models import Booking, DayAttendance, Registration
 
-from .conftest import shared_database_url
+from .conftest import kill_own_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def kill_own_connection():
-    """Terminate this thread's database session from outside, as a database restart would."""
-    pid = connection.connection.info.backend_pid
-    with psycopg.connect(shared_database_url().replace("postgres://", "postgresql://")) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def post_sign_up(base: str, session: requests.Session, email: str, item_id: int, day_id: int):
