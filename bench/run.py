@@ -310,8 +310,11 @@ def wait_for_port(port: int, timeout: float = 10) -> None:
             time.sleep(0.1)
 
 
-def wrk(url: str, *, script: str = "report.lua", connections: int = CONNECTIONS, headers=()) -> dict:
-    args = ["wrk", "-t", "2", "-c", str(connections), "-s", str(BENCH / "wrk" / script), "--timeout", "5s"]
+def wrk(
+    url: str, *, script: str = "report.lua", connections: int = CONNECTIONS, threads: int = 2, headers=()
+) -> dict:
+    args = ["wrk", "-t", str(threads), "-c", str(connections), "-s", str(BENCH / "wrk" / script)]
+    args += ["--timeout", "5s"]
     for header in headers:
         args += ["-H", header]
     run(*args, "-d", f"{WARMUP}s", url)
@@ -523,23 +526,8 @@ def measure(site: str, floor: str, processes: Processes) -> dict:
     signup["rps"] = round(signup["3xx"] / signup["seconds"], 2)
     signup.update(check_data())
     log("opening-rush journey")
-    r["journey"] = journey = json.loads(
-        re.search(
-            r"^JSON (.*)$",
-            run(
-                PY,
-                "bench/journey.py",
-                site,
-                HOT_SLUG,
-                hot_day,
-                hot_id,
-                str(CONNECTIONS),
-                str(WARMUP),
-                str(DURATION),
-            ),
-            re.M,
-        ).group(1)
-    )
+    # One thread per visitor: each thread's Lua state carries its visitor from step to step.
+    r["journey"] = journey = wrk(site + "/", script="journey.lua", threads=CONNECTIONS)
     journey.update(check_data())
     journey["ratio"] = round(journey["rps"] / signup["rps"], 3) if signup["rps"] else 0
     log("mail worker, one process")
@@ -595,7 +583,7 @@ def render_table(r: dict) -> str:
         )
     j = r["journey"]
     lines.append(
-        f"| opening-rush journey (7 steps, Python driver, {CONNECTIONS} visitors) "
+        f"| opening-rush journey (7 steps, wrk, {CONNECTIONS} visitors) "
         f"| {j['rps']:.1f} journeys/s | {j['ratio']:.0%} of sign-up | — | — | — | {judged('journey')} |"
     )
     m, m1 = r["mail"], r["mail_single"]

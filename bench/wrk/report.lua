@@ -1,6 +1,7 @@
 -- Loaded by signup.lua too; returns nothing.
 -- Shared by every run: counts responses by status class and prints one JSON line in done().
-local threads = {}
+-- `threads` and `counts` are global for the scripts that load this one (journey.lua).
+threads = {}
 
 function setup(thread)
   thread:set("id", #threads + 1)
