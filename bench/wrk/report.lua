@@ -1,4 +1,4 @@
--- Loaded by signup.lua too; returns nothing.
+-- Loaded by signup.lua and journey.lua too; returns nothing.
 -- Shared by every run: counts responses by status class and prints one JSON line in done().
 -- `threads` and `counts` are global for the scripts that load this one (journey.lua).
 threads = {}
