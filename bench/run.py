@@ -264,15 +264,22 @@ def gunicorn_args(port: int) -> list[str]:
 
 
 class Processes:
-    """What the harness starts; stopped (by their own handles) however the run ends."""
+    """What the harness starts; stopped (by their own handles) however the run ends. Each one's
+    stderr goes to a file of its own in `logs` (a pipe nobody reads would stop a server that
+    logs more than the pipe holds: a run with many errors would hang instead of counting them)."""
 
     def __init__(self):
         self.started: list[subprocess.Popen] = []
+        self.logs = Path(tempfile.mkdtemp(prefix="mo-bench-"))
 
     def start(self, *args, env=None) -> subprocess.Popen:
-        process = subprocess.Popen(
-            args, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        log_path = self.logs / f"{len(self.started) + 1}-{Path(str(args[0])).name}.log"
+        with log_path.open("w") as stderr:
+            stderr.write(" ".join(map(str, args)) + "\n")
+            stderr.flush()
+            process = subprocess.Popen(
+                args, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=stderr
+            )
         self.started.append(process)
         return process
 
@@ -425,6 +432,7 @@ def main() -> int:
     load_before = os.getloadavg()
     small_shares = {name: small_share(name) for name in ("program", "signup")} if LARGE else {}
     processes = Processes()
+    log(f"the servers' logs: {processes.logs}")
     try:
         # The cache first: saving the program bumps its version there.
         processes.start(
