@@ -60,9 +60,7 @@ function request()
   end
 end
 
-local base_response = response
 function response(status, headers, body)
-  base_response(status, headers, body)
   local name = STEPS[step]
   answers[#answers + 1] = step
   answers[#answers + 1] = now() - started

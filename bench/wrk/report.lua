@@ -1,6 +1,6 @@
 -- Loaded by signup.lua and journey.lua too; returns nothing.
 -- Shared by every run: counts responses by status class and prints one JSON line in done().
--- `threads` and `counts` are global for the scripts that load this one (journey.lua).
+-- `threads` is global for the scripts that load this one (journey.lua reads it in its own done()).
 threads = {}
 
 function setup(thread)
