@@ -7,9 +7,11 @@ from django.utils.translation import ngettext
 from outbox.models import OutgoingMail
 from outbox.services import mail_abort, mail_retry
 
+from .support import PlainActionCheckboxes
+
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(PlainActionCheckboxes, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",

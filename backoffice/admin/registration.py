@@ -47,7 +47,14 @@ from ..permissions import (
     MARK_PAID_PERMISSION,
     WRITE_MESSAGES_PERMISSION,
 )
-from .support import NoAddOrDelete, ReadOnlyInline, form_page, refusal, refusals_as_messages
+from .support import (
+    NoAddOrDelete,
+    PlainActionCheckboxes,
+    ReadOnlyInline,
+    form_page,
+    refusal,
+    refusals_as_messages,
+)
 
 # --- filters ------------------------------------------------------------------------------------
 # Item and place (seat / waiting) filter the same booking, day and "checked in" the same day:
@@ -226,7 +233,7 @@ class ConsentInline(ReadOnlyInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(NoAddOrDelete, SimpleHistoryAdmin):
+class RegistrationAdmin(PlainActionCheckboxes, NoAddOrDelete, SimpleHistoryAdmin):
     # The type of organisation and the voivodeship are filters; as columns they pushed the status
     # off the screen.
     list_display = [

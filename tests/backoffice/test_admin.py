@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -104,6 +105,24 @@ class TestRegistrationActions:
         with django_assert_max_num_queries(10):
             response = admin_client.get(reverse(CHANGELIST))
         assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Registration, OutgoingMail])
+def test_a_lists_checkboxes_are_written_as_djangos_widget_renders_them(admin_client, edition, model):
+    """The long lists write their action checkboxes without the widget's template
+    (backoffice.admin.support.PlainActionCheckboxes): the same markup, which the admin's script
+    and the actions read, for names that need escaping too."""
+    sign_up(edition, first_name="Zoë", last_name='O\'Brien <b>&"')
+    sign_up(edition)
+    model_admin = admin.site._registry[model]
+    page = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+    rows = model.objects.all()
+    assert len(rows) == 2
+    for row in rows:
+        djangos = admin.ModelAdmin.action_checkbox(model_admin, row)
+        assert model_admin.action_checkbox(row) == djangos
+        assert djangos in page.content.decode()
 
 
 @pytest.mark.django_db
