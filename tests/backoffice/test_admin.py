@@ -113,7 +113,7 @@ def test_a_lists_checkboxes_are_written_as_djangos_widget_renders_them(admin_cli
     """The long lists write their action checkboxes without the widget's template
     (backoffice.admin.support.PlainActionCheckboxes): the same markup, which the admin's script
     and the actions read, for names that need escaping too."""
-    sign_up(edition, first_name="Zoë", last_name='O\'Brien <b>&"')
+    sign_up(edition, first_name="Zoë", last_name="O'Brien <b>&\"")
     sign_up(edition)
     model_admin = admin.site._registry[model]
     page = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
