@@ -66,8 +66,8 @@ class NoAddOrDelete:
 
 class PlainActionCheckboxes:
     """A long list's checkboxes for its actions written as Django's CheckboxInput renders them,
-    without rendering the widget's template once per row: on the registration list (100 rows) that
-    template was about a third of the page's CPU (docs/performance.md)."""
+    without rendering the widget's template once per row (what that cost the registration list:
+    docs/performance.md)."""
 
     def action_checkbox(self, obj):
         label = format_html(_("Select this object for an action - {}"), str(obj))

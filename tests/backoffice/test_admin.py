@@ -115,7 +115,7 @@ def test_a_lists_checkboxes_are_written_as_djangos_widget_renders_them(admin_cli
     and the actions read, for names that need escaping too."""
     sign_up(edition, first_name="Zoë", last_name="O'Brien <b>&\"")
     sign_up(edition)
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     page = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
     rows = model.objects.all()
     assert len(rows) == 2
